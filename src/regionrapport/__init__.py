@@ -1,0 +1,3 @@
+"""regionrapport: compile Swedish regional reports from checked YAML."""
+
+__version__ = "0.1.0"

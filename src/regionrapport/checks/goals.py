@@ -1,0 +1,83 @@
+"""Goals, metrics and traffic-light thresholds."""
+from __future__ import annotations
+
+from . import rule
+
+
+def _check_pair(green, yellow, diag):
+    if not (0 < yellow < green <= 2):
+        return diag(f"trösklarna ska uppfylla 0 < gul < grön ≤ 2 (andel av målvärdet), är grön {green:g} och gul {yellow:g}",
+                    "Exempel: gron: 1.0 och gul: 0.8 (100 % och 80 % av målvärdet).")
+    return None
+
+
+@rule("RR301", "Traffic-light thresholds out of order or range")
+def thresholds(report, collector):
+    """Thresholds are shares of the target value: green must be above yellow and
+    both in (0, 2]. Applies to the organisation's thresholds and to every
+    metric's `trosklar` override. A percentage typed as 100 instead of 1.0 is caught here.
+    Fix: write shares, e.g. gron: 1.0, gul: 0.8.
+    """
+    t = report.org.trosklar
+    d = _check_pair(t.gron, t.gul, lambda msg, hint: report.project.org_smap.diag(("trosklar",), "RR301", "Organisationens " + msg, hint))
+    if d:
+        collector.add(d)
+    for gid, g in report.budget.mal.items():
+        for mid, mt in g.matetal.items():
+            if mt.trosklar:
+                d = _check_pair(mt.trosklar.gron, mt.trosklar.gul,
+                                lambda msg, hint: report.budget_smap.diag(("mal", gid, "matetal", mid, "trosklar"), "RR301",
+                                                                         f"Mätetal '{mt.namn[:50]}': " + msg, hint))
+                if d:
+                    collector.add(d)
+
+
+@rule("RR302", "Metric target inconsistent with its unit or direction")
+def target_consistency(report, collector):
+    """A metric's target does not fit its unit or direction: a percentage target
+    outside 0–100, a budget-deviation target on a metric whose unit is not an
+    amount, a range target on a metric whose direction makes one bound meaningless,
+    or a number target missing entirely.
+    Fix: correct the target, unit or `riktning`.
+    """
+    for gid, g in report.budget.mal.items():
+        for mid, mt in g.matetal.items():
+            path = ("mal", gid, "matetal", mid, "mal")
+            diag = lambda msg, hint="": collector.add(report.budget_smap.diag(path, "RR302", f"Mätetal '{mt.namn[:60]}': {msg}", hint))
+            t = mt.mal
+            if t is None:
+                diag("saknar mål för året.", "Ange mal: ett tal, {typ: trend}, {minst: x}, {hogst: x}, {intervall: [a, b]} eller {typ: budget}.")
+                continue
+            if isinstance(t, (int, float)) and mt.enhet == "procent" and not (0 <= t <= 100):
+                diag(f"målet {t:g} är ingen procentsats (0–100).", "Procent skrivs som procenttal: 65 betyder 65 %.")
+            if getattr(t, "typ", None) == "budget" and mt.enhet not in ("mnkr", "tkr", "kr"):
+                diag(f"ett budgetmål mäts i belopp, men enheten är '{mt.enhet}'.", "Sätt enhet: mnkr.")
+            if hasattr(t, "minst") and mt.riktning == "lagre":
+                diag("'minst' passar inte riktning: lagre.", "Ett minimimål betyder att högre är bättre: riktning: hogre.")
+            if hasattr(t, "hogst") and mt.riktning == "hogre":
+                diag("'hogst' passar inte riktning: hogre.", "Ett maximimål betyder att lägre är bättre: riktning: lagre.")
+
+
+@rule("RR303", "Metric without outcome or reason")
+def metric_outcomes(report, collector):
+    """A metric in the budget has no entry in the report, or has no outcome and no
+    `saknas` reason, or has both an outcome and a `saknas` reason. A silent gap
+    would be counted as "utan utfall" without the reader knowing why.
+    Fix: give `utfall`, or `utfall: null` with `saknas: <reason>`.
+    """
+    if report.outcomes.rapport.typ == "budget":
+        return
+    outs = report.outcomes.matetal
+    for gid, g in report.budget.mal.items():
+        for mid, mt in g.matetal.items():
+            o = outs.get(mid)
+            if o is None:
+                collector.add(report.budget_smap.diag(("mal", gid, "matetal", mid), "RR303",
+                                                      f"Mätetal '{mt.namn[:60]}' saknas i rapporten.",
+                                                      f"Lägg till '{mid}:' under matetal i utfallsfilen.", severity="warning", prefer="key"))
+            elif o.utfall is None and not o.saknas:
+                collector.add(report.smap.diag(("matetal", mid), "RR303", f"Mätetal '{mt.namn[:60]}' har inget utfall och inget skäl.",
+                                               "Ange 'saknas: <skäl>' (t.ex. årlig mätning).", severity="warning", prefer="key"))
+            elif o.utfall is not None and o.saknas:
+                collector.add(report.smap.diag(("matetal", mid, "saknas"), "RR303", f"Mätetal '{mt.namn[:60]}' har både utfall och 'saknas'.",
+                                               "Ta bort 'saknas' när utfallet finns.", severity="warning", prefer="key"))

@@ -1,0 +1,127 @@
+"""Click commands only: parse options, call commands, map errors to exit codes.
+
+Exit codes: 0 clean, 1 problems found in the input, 2 usage or internal error.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .diagnostics import RENDERERS, ReportError, render_text
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _color(stream) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR") and not os.environ.get("CI")
+
+
+def _fail(err: ReportError) -> None:
+    click.echo(render_text(err.diagnostics, color=_color(sys.stderr)), err=True)
+    sys.exit(EXIT_PROBLEMS)
+
+
+def _project(project_dir):
+    from .project import load_project
+
+    try:
+        return load_project(Path(project_dir) if project_dir else None)
+    except ReportError as e:
+        _fail(e)
+
+
+def _report_ids(project, reports, all_):
+    if all_ or not reports:
+        ids = project.report_ids()
+        if not ids:
+            click.echo(f"Inga rapporter i {project.outcomes_dir}.", err=True)
+            sys.exit(EXIT_USAGE)
+        return ids
+    return list(reports)
+
+
+project_option = click.option("--project", "project_dir", type=click.Path(file_okay=False),
+                              help="Project folder (default: the nearest folder upwards with organisation.yaml).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rapport")
+def main():
+    """regionrapport: compile checked Swedish regional reports from YAML."""
+
+
+@main.command()
+@click.argument("reports", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Check every report under data/outcomes/ (the default without REPORTS).")
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
+              help="Output format of the diagnostics.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@project_option
+def check(reports, all_, fmt, strict, project_dir):
+    """Validate REPORTS (ids under data/outcomes/) without rendering anything."""
+    from .commands.check import check as run_check
+
+    try:
+        project = _project(project_dir)
+        result = run_check(project, _report_ids(project, reports, all_))
+    except ReportError as e:
+        result = None
+        diags = e.diagnostics
+    else:
+        diags = result.diagnostics
+    if fmt == "text":
+        if diags:
+            click.echo(render_text(diags, color=_color(sys.stdout)))
+        n_err = sum(d.severity == "error" for d in diags)
+        n_warn = len(diags) - n_err
+        if result is not None:
+            click.echo(f"{len(result.reports)} rapport(er) kontrollerade: {n_err} fel, {n_warn} varningar.", err=True)
+    else:
+        click.echo(RENDERERS[fmt](diags))
+    failed = any(d.severity == "error" for d in diags) or (strict and diags)
+    sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("reports", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Build every report under data/outcomes/.")
+@click.option("--format", "formats", default="md,docx,pdf", show_default=True,
+              help="Comma-separated output formats: md, docx, pdf.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: out/ in the project).")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@project_option
+def build(reports, all_, formats, out_dir, strict, project_dir):
+    """Build REPORTS to out/REPORT/REPORT.{md,docx,pdf}."""
+    from .commands.build import FORMATS, build as run_build
+
+    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
+    bad = [f for f in wanted if f not in FORMATS]
+    if bad or not wanted:
+        raise click.UsageError(f"okänt format: {', '.join(bad) or '(inget)'}; välj bland {', '.join(FORMATS)}")
+    if not reports and not all_:
+        raise click.UsageError("ange en rapport, t.ex. 'rapport build delar-mars-2025', eller --all")
+    project = _project(project_dir)
+    failed = False
+    for rid in _report_ids(project, reports, all_):
+        t0 = time.perf_counter()
+        try:
+            res = run_build(project, rid, wanted, Path(out_dir) if out_dir else None, strict)
+        except ReportError as e:
+            click.echo(render_text(e.diagnostics, color=_color(sys.stderr)), err=True)
+            click.echo(f"{rid}: inget skrevs ({len(e.diagnostics)} problem).", err=True)
+            failed = True
+            continue
+        if res.warnings:
+            click.echo(render_text(res.warnings, color=_color(sys.stderr)), err=True)
+        files = ", ".join(str(p) for p in res.outputs)
+        click.echo(f"{rid}: {files} ({time.perf_counter() - t0:.1f} s)")
+    sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,79 @@
+"""`rapport build`: check, render Markdown, convert to DOCX and PDF, write atomically."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import ReportError
+from ..project import Project
+from .check import check_report
+
+FORMATS = ("md", "docx", "pdf")
+
+
+@dataclass
+class BuildResult:
+    report_id: str
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    skipped: bool = False
+
+
+def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | None = None,
+          strict: bool = False) -> BuildResult:
+    report, diags = check_report(project, report_id)
+    errors = [d for d in diags if d.severity == "error"]
+    warnings = [d for d in diags if d.severity == "warning"]
+    if errors or (strict and warnings) or report is None:
+        raise ReportError(errors + (warnings if strict else []))
+
+    from ..render.markdown import render_markdown
+
+    md = render_markdown(report)
+    out_dir = (out_root or project.root / "out") / report_id
+    out_dir.mkdir(parents=True, exist_ok=True)
+    # Everything is written into a scratch folder beside the outputs and moved into
+    # place only when every format has succeeded: never a half-written report.
+    tmp = Path(tempfile.mkdtemp(prefix=f".{report_id}-", dir=out_dir))
+    try:
+        files = {"md": tmp / f"{report_id}.md"}
+        files["md"].write_text(md, encoding="utf-8")
+        if "docx" in formats or "pdf" in formats:
+            _convert(project, report, formats, tmp, files)
+        outputs = []
+        for fmt in FORMATS:
+            if fmt in formats:
+                final = out_dir / f"{report_id}.{fmt}"
+                os.replace(files[fmt], final)
+                outputs.append(final)
+        return BuildResult(report_id, outputs, warnings)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _convert(project, report, formats, tmp: Path, files: dict) -> None:
+    from ..render import pandoc as P
+
+    date = report.outcomes.rapport.datum
+    style = P.default_style(project.root, report.org)
+    procs = []
+    try:
+        if "docx" in formats:
+            files["docx"] = tmp / f"{report.id}.docx"
+            procs.append((P.start_pandoc(files["md"], "docx", style, date, P.docx_args(style), files["docx"]), "docx"))
+        if "pdf" in formats:
+            typ = tmp / f"{report.id}.typ"
+            typst_proc = P.start_pandoc(files["md"], "typst", style, date, P.typst_args(style, date), typ)
+            P.finish(typst_proc, "typst")
+            files["pdf"] = tmp / f"{report.id}.pdf"
+            files["pdf"].write_bytes(P.compile_pdf(typ, date, tmp))
+        for proc, what in procs:
+            P.finish(proc, what)
+    finally:
+        for proc, _ in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()

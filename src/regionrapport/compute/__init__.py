@@ -1,0 +1,5 @@
+"""Pure derived figures: the ledger (sums, relations, printed totals) and goal statuses."""
+from .goals import judge, summarise, trend
+from .ledger import Ledger, PostDef, Relation, Val, parse_relation
+
+__all__ = ["judge", "summarise", "trend", "Ledger", "PostDef", "Relation", "Val", "parse_relation"]

@@ -1,0 +1,304 @@
+"""Derived figures: sums, breakdowns, column relations and printed totals.
+
+Every amount is a post x column. A value is stored, or derived (by `summa`, by a
+complete `varav`, or by a column relation such as avvikelse = utfall - budget).
+Each value carries its rounding uncertainty `tol`: a stored or printed figure
+is the rounding of a precise one, so it is off by at most half a unit; a sum is
+off by at most the sum of its parts' uncertainties. A printed figure for a
+derived value (`tryckt`) is accepted when it lies within that uncertainty of
+the computed value and is then used downstream, because it is the rounding of
+the precise total. Anything else is a contradiction and becomes a diagnostic.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Relation:
+    text: str
+    target: str
+    terms: tuple[tuple[int, str], ...]  # (+1|-1, column), for a linear relation
+    ratio: tuple[str, str] | None = None  # (numerator, denominator) for target = a / b (percent)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        if self.ratio:
+            return (self.target, *self.ratio)
+        return (self.target, *(c for _, c in self.terms))
+
+
+_REL = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*=\s*(.+)$")
+_TERM = re.compile(r"\s*([+-]?)\s*([a-z][a-z0-9_]*)")
+
+
+def parse_relation(text: str) -> Relation:
+    """'avvikelse = utfall - budget' or 'andel = del / helhet' (percent)."""
+    m = _REL.match(text)
+    if not m:
+        raise ValueError(f"relationen '{text}' ska ha formen 'kolumn = a - b'")
+    target, rhs = m.group(1), m.group(2).strip()
+    if "/" in rhs:
+        num, _, den = rhs.partition("/")
+        num, den = num.strip(), den.strip()
+        if not (re.fullmatch(r"[a-z][a-z0-9_]*", num) and re.fullmatch(r"[a-z][a-z0-9_]*", den)):
+            raise ValueError(f"relationen '{text}': en kvot skrivs 'a / b'")
+        return Relation(text, target, (), (num, den))
+    terms = []
+    pos = 0
+    while pos < len(rhs):
+        t = _TERM.match(rhs, pos)
+        if not t or (terms and not t.group(1)):
+            raise ValueError(f"relationen '{text}' kan inte tolkas vid '{rhs[pos:]}'")
+        terms.append((-1 if t.group(1) == "-" else 1, t.group(2)))
+        pos = t.end()
+        while pos < len(rhs) and rhs[pos] == " ":
+            pos += 1
+    if not terms:
+        raise ValueError(f"relationen '{text}' saknar termer")
+    return Relation(text, target, tuple(terms))
+
+
+@dataclass
+class Val:
+    v: float
+    tol: float
+    how: str  # lagrat | tryckt | summa | varav | relation
+    computed: float | None = None
+
+
+@dataclass
+class PostDef:
+    """A post merged from budget and outcomes files."""
+
+    id: str
+    namn: str | None = None
+    values: dict[str, float | None] = field(default_factory=dict)
+    summa: list[str] | None = None
+    kontroll: list[list[str]] = field(default_factory=list)
+    tryckt: dict[str, float] = field(default_factory=dict)
+    varav: list[str] = field(default_factory=list)
+    varav_fullstandig: bool = False
+    kommentar: str | None = None
+    fotnot: str | None = None
+    kind: str = "post"  # post | namnd | enhet
+    kortnamn: str | None = None
+    utan_utfall: str | None = None
+    where: dict[str, tuple] = field(default_factory=dict)  # what -> (SourceMap, path)
+
+
+@dataclass
+class Finding:
+    """A contradiction found while deriving; checks turn it into a diagnostic."""
+
+    code: str
+    post: str
+    column: str | None
+    message: str
+    hint: str
+    where: str  # key into PostDef.where
+
+
+def parse_term(t: str) -> tuple[int, str]:
+    t = t.strip()
+    if t.startswith("-"):
+        return -1, t[1:].strip()
+    return 1, t.lstrip("+").strip()
+
+
+class Ledger:
+    def __init__(self, posts: dict[str, PostDef], relations: list[Relation], unit_tol: float = 0.5,
+                 fmt=None):
+        self.posts = posts
+        self.relations = relations
+        self.unit_tol = unit_tol
+        self.findings: list[Finding] = []
+        self._memo: dict[tuple[str, str], Val | None] = {}
+        self._busy: set[tuple[str, str]] = set()
+        self._rel_by_col: dict[str, list[Relation]] = {}
+        for r in relations:
+            for c in r.columns:
+                self._rel_by_col.setdefault(c, []).append(r)
+        self._fmt = fmt or (lambda x: f"{x:g}")
+
+    # -- public -------------------------------------------------------------
+    def get(self, pid: str, col: str) -> Val | None:
+        key = (pid, col)
+        if key in self._memo:
+            return self._memo[key]
+        if key in self._busy:
+            return None  # a cycle: reported by the reference checks
+        self._busy.add(key)
+        try:
+            val = self._derive(pid, col)
+        finally:
+            self._busy.discard(key)
+        self._memo[key] = val
+        return val
+
+    def value(self, pid: str, col: str) -> float | None:
+        v = self.get(pid, col)
+        return None if v is None else v.v
+
+    def name(self, pid: str) -> str:
+        p = self.posts.get(pid)
+        return (p.namn if p and p.namn else pid)
+
+    def evaluate_all(self, columns: list[str]) -> None:
+        """Derive every value and run every check once; findings accumulate."""
+        for pid in self.posts:
+            for col in columns:
+                self.get(pid, col)
+        for pid, p in self.posts.items():
+            self._check_breakdown(p, columns)
+            self._check_controls(p, columns)
+            self._check_relations(p)
+
+    # -- derivation ---------------------------------------------------------
+    def _derive(self, pid: str, col: str) -> Val | None:
+        p = self.posts.get(pid)
+        if p is None:
+            return None
+        if col in p.values:
+            stored = p.values[col]
+            return None if stored is None else Val(float(stored), self.unit_tol, "lagrat")
+        if p.summa is not None:
+            return self._printed(p, col, self._sum(p.summa, col), "summa")
+        if p.varav and p.varav_fullstandig:
+            got = self._sum(p.varav, col)
+            if got is not None:
+                return self._printed(p, col, got, "varav")
+        for rel in self._rel_by_col.get(col, ()):
+            got = self._solve(pid, rel, col)
+            if got is not None:
+                return self._printed(p, col, got, "relation")
+        if col in p.tryckt:
+            # A printed figure with nothing to derive it from is simply a figure.
+            return Val(float(p.tryckt[col]), self.unit_tol, "tryckt")
+        return None
+
+    def _sum(self, terms: list[str], col: str) -> tuple[float, float, int] | None:
+        total, tol, n = 0.0, 0.0, 0
+        for t in terms:
+            sign, ref = parse_term(t)
+            v = self.get(ref, col)
+            if v is None:
+                continue
+            total += sign * v.v
+            tol += v.tol
+            n += 1
+        return (total, tol, n) if n else None
+
+    def _solve(self, pid: str, rel: Relation, col: str) -> tuple[float, float, int] | None:
+        if rel.ratio:
+            if col != rel.target:
+                return None
+            a, b = self.get(pid, rel.ratio[0]), self.get(pid, rel.ratio[1])
+            if a is None or b is None or abs(b.v) < EPS:
+                return None
+            return (100.0 * a.v / abs(b.v), 0.05, 1)
+        # target - sum(sign*term) = 0, solved for col
+        coef = {rel.target: 1}
+        for s, c in rel.terms:
+            coef[c] = coef.get(c, 0) - s
+        if col not in coef or coef[col] == 0:
+            return None
+        acc, tol, n = 0.0, 0.0, 0
+        for c, k in coef.items():
+            if c == col or k == 0:
+                continue
+            v = self.get(pid, c)
+            if v is None:
+                return None
+            acc += k * v.v
+            tol += v.tol
+            n += 1
+        return (-acc / coef[col], tol, n)
+
+    def _printed(self, p: PostDef, col: str, got, how: str) -> Val | None:
+        if got is None:
+            if col in p.tryckt:
+                return Val(float(p.tryckt[col]), self.unit_tol, "tryckt")
+            return None
+        computed, tol, _ = got
+        if col not in p.tryckt:
+            return Val(computed, tol, how, computed)
+        printed = float(p.tryckt[col])
+        if abs(printed - computed) <= tol + EPS:
+            return Val(printed, self.unit_tol, "tryckt", computed)
+        self.findings.append(Finding(
+            "RR201", p.id, col,
+            f"{self.name(p.id)}, {col}: tryckt värde {self._fmt(printed)} men delarna ger {self._fmt(computed)} "
+            f"(diff {self._fmt(abs(printed - computed))}, tolerans {self._fmt(tol)})",
+            "Rätta den tryckta summan eller den delsiffra som är fel; ta bort 'tryckt' om källan räknat fel.",
+            f"tryckt.{col}"))
+        return Val(computed, tol, how, computed)
+
+    # -- checks -------------------------------------------------------------
+    def _check_breakdown(self, p: PostDef, columns: list[str]) -> None:
+        if not p.varav:
+            return
+        for col in columns:
+            if col not in p.values or p.values[col] is None:
+                continue  # derived from the breakdown, or nothing to compare
+            parent = float(p.values[col])
+            got = self._sum(p.varav, col)
+            if got is None:
+                continue
+            total, tol, n = got
+            if p.varav_fullstandig:
+                if abs(total - parent) > tol + EPS:
+                    self.findings.append(Finding(
+                        "RR202", p.id, col,
+                        f"{self.name(p.id)}: varav-raderna summerar till {self._fmt(total)} men posten har "
+                        f"{self._fmt(parent)} i {col} (diff {self._fmt(abs(total - parent))}, tolerans {self._fmt(tol)})",
+                        "Rätta den varav-rad eller den summa som är fel, eller ange 'fullstandig: false' "
+                        "om raderna bara visar en del.", col))
+            elif abs(total) > abs(parent) + tol + EPS or (total * parent < 0 and abs(total) > tol + EPS):
+                self.findings.append(Finding(
+                    "RR203", p.id, col,
+                    f"{self.name(p.id)}: de utvalda varav-raderna ({self._fmt(total)}) är större än posten "
+                    f"({self._fmt(parent)}) i {col}",
+                    "En delvis uppdelning kan inte överstiga helheten: kontrollera tecken och belopp.", col))
+
+    def _check_controls(self, p: PostDef, columns: list[str]) -> None:
+        for i, alt in enumerate(p.kontroll):
+            for col in columns:
+                mine = self.get(p.id, col)
+                got = self._sum(alt, col)
+                if mine is None or got is None:
+                    continue
+                total, tol, n = got
+                if abs(total - mine.v) > tol + EPS:
+                    parts = " + ".join(self.name(parse_term(t)[1]) for t in alt)
+                    self.findings.append(Finding(
+                        "RR204", p.id, col,
+                        f"{self.name(p.id)} är {self._fmt(mine.v)} i {col}, men {parts} ger {self._fmt(total)} "
+                        f"(diff {self._fmt(abs(total - mine.v))}, tolerans {self._fmt(tol)})",
+                        "Samma storhet räknas på två sätt och de ska ge samma tal: rätta den siffra som är fel.",
+                        f"kontroll.{i}"))
+
+    def _check_relations(self, p: PostDef) -> None:
+        for rel in self.relations:
+            if rel.ratio:
+                continue
+            # Only a relation whose terms are all given (stored or printed) can disagree.
+            vals = {c: self.get(p.id, c) for c in rel.columns}
+            if any(v is None for v in vals.values()):
+                continue
+            if not any(c in p.values or c in p.tryckt for c in rel.columns):
+                continue
+            lhs = vals[rel.target].v
+            rhs = sum(s * vals[c].v for s, c in rel.terms)
+            tol = sum(v.tol for v in vals.values())
+            if abs(lhs - rhs) > tol + EPS:
+                given = next((c for c in [rel.target, *(c for _, c in rel.terms)] if c in p.values), rel.target)
+                self.findings.append(Finding(
+                    "RR205", p.id, rel.target,
+                    f"{self.name(p.id)}: {rel.target} är {self._fmt(lhs)} men {rel.text.split('=', 1)[1].strip()} "
+                    f"ger {self._fmt(rhs)} (diff {self._fmt(abs(lhs - rhs))}, tolerans {self._fmt(tol)})",
+                    f"Relationen {rel.text} ska gälla; lagra två av talen och låt verktyget räkna det tredje.",
+                    given))

@@ -1,0 +1,114 @@
+"""The one diagnostic record, the error that carries them, and their output formats.
+
+Imports nothing of ours: every other module may raise or collect diagnostics.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem, located where the person who must fix it should look."""
+
+    file: str
+    line: int
+    col: int
+    code: str
+    message: str
+    hint: str = ""
+    severity: str = ERROR
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class ReportError(Exception):
+    """Bad input: carries the diagnostics; never shown as a traceback."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = sorted(diagnostics)
+        super().__init__("\n".join(format_text_line(d) for d in self.diagnostics))
+
+
+@dataclass
+class Collector:
+    """Gathers diagnostics so that validation reports every problem, then stops once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, d: Diagnostic) -> None:
+        if d not in self.items:
+            self.items.append(d)
+
+    def extend(self, ds) -> None:
+        for d in ds:
+            self.add(d)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == WARNING]
+
+
+def relpath(path: str | Path, root: Path | None = None) -> str:
+    p = Path(path)
+    base = root or Path.cwd()
+    try:
+        return str(p.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(p)
+
+
+def format_text_line(d: Diagnostic) -> str:
+    return f"{d.file}:{d.line}:{d.col}: {d.code} {d.message}"
+
+
+def render_text(diags: list[Diagnostic], color: bool = False) -> str:
+    out = []
+    for d in diags:
+        loc = f"{d.file}:{d.line}:{d.col}:"
+        sev = "fel" if d.severity == ERROR else "varning"
+        if color:
+            c = "\x1b[31m" if d.severity == ERROR else "\x1b[33m"
+            out.append(f"\x1b[1m{loc}\x1b[0m {c}{d.code}\x1b[0m {d.message} [{sev}]")
+        else:
+            out.append(f"{loc} {d.code} {d.message} [{sev}]")
+        if d.hint:
+            tip = "\x1b[36mtips:\x1b[0m" if color else "tips:"
+            out.append(f"    {tip} {d.hint}")
+    return "\n".join(out)
+
+
+def render_json(diags: list[Diagnostic]) -> str:
+    return json.dumps([d.as_dict() for d in diags], ensure_ascii=False, indent=2)
+
+
+def _gh_escape(s: str, prop: bool = False) -> str:
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        s = s.replace(":", "%3A").replace(",", "%2C")
+    return s
+
+
+def render_github(diags: list[Diagnostic]) -> str:
+    out = []
+    for d in diags:
+        kind = "error" if d.severity == ERROR else "warning"
+        msg = d.message + (f" — {d.hint}" if d.hint else "")
+        out.append(
+            f"::{kind} file={_gh_escape(d.file, True)},line={d.line},col={d.col},"
+            f"title={_gh_escape(d.code, True)}::{_gh_escape(msg)}"
+        )
+    return "\n".join(out)
+
+
+RENDERERS = {"text": render_text, "json": render_json, "github": render_github}

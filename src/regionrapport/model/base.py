@@ -1,0 +1,29 @@
+"""Shared field types. Every model forbids unknown keys: a typo must not vanish."""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+"""A stable key: ASCII lower case, digits and underscore, starting with a letter."""
+
+Amount = Annotated[float, Field(strict=True)]
+"""A figure: a YAML number (int or float), never text such as "1 353"."""
+
+Text = Annotated[str, Field(strict=True)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
+
+
+ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def known_keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+AnyValue = Any

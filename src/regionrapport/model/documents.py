@@ -1,0 +1,58 @@
+"""The two file kinds: a budget and a report's outcomes."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Union
+
+from pydantic import Field
+
+from .base import Id, Strict, Text
+from .goals import Activity, ActivityOutcome, AreaAssessment, Assignment, AssignmentOutcome, Goal, MetricOutcome
+from .ledger import Committee, Post, Table
+from .organisation import Column
+
+
+class Series(Strict):
+    namn: Text
+    enhet: Text = "mnkr"
+    kalla: Text | None = None
+    varden: dict[Union[int, str], float | None] = Field(default_factory=dict)
+    anmarkning: Text | None = None
+
+
+class Budget(Strict):
+    ar: int = Field(description="The budget year.")
+    titel: Text
+    kolumner: dict[Id, Column] = Field(default_factory=dict, description="Extra columns used by this file.")
+    namnder: dict[Id, Committee] = Field(default_factory=dict)
+    poster: dict[Id, Post] = Field(default_factory=dict)
+    tabeller: dict[Id, Table] = Field(default_factory=dict)
+    mal: dict[Id, Goal] = Field(default_factory=dict)
+    uppdrag: dict[Id, Assignment] = Field(default_factory=dict)
+    aktiviteter: dict[Id, Activity] = Field(default_factory=dict)
+
+
+class ReportHeader(Strict):
+    titel: Text
+    typ: Id = Field(description="Report kind; selects templates/<typ>.md.j2 and the section order.")
+    budget: str = Field(description="Budget file id under data/budget/.")
+    ar: int
+    period: Id
+    datum: dt.date = Field(description="Report date: the only date written into the outputs.")
+    undertitel: Text | None = None
+    beslut: Text | None = Field(None, description="Decision line for the title page.")
+    sektioner: list | None = None
+
+
+class Outcomes(Strict):
+    rapport: ReportHeader
+    kolumner: dict[Id, Column] = Field(default_factory=dict)
+    poster: dict[Id, Post] = Field(default_factory=dict)
+    tabeller: dict[Id, Table] = Field(default_factory=dict)
+    matetal: dict[Id, MetricOutcome] = Field(default_factory=dict)
+    omraden: dict[Id, AreaAssessment] = Field(default_factory=dict)
+    uppdrag: dict[Id, AssignmentOutcome] = Field(default_factory=dict)
+    aktiviteter: dict[Id, ActivityOutcome] = Field(default_factory=dict)
+    texter: dict[Id, Text] = Field(default_factory=dict)
+    serier: dict[Id, Series] = Field(default_factory=dict)
+    hyrpersonal_tkr: dict | None = None

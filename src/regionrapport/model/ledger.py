@@ -1,0 +1,73 @@
+"""Posts (line items) and table views, shared by budget and outcomes files."""
+from __future__ import annotations
+
+from typing import Union
+
+from pydantic import ConfigDict, Field, model_validator
+
+from .base import Amount, Id, Strict, Text
+
+
+class Breakdown(Strict):
+    fullstandig: bool = Field(description="True: the rows add up to the post. False: they list only some units.")
+    rader: list[Id] = Field(description="Post ids of the 'varav' rows.")
+
+
+class Post(Strict):
+    """A line item. Besides these fields it holds one value per column id."""
+
+    model_config = ConfigDict(extra="allow")
+
+    namn: Text | None = Field(None, description="Display name.")
+    summa: list[str] | None = Field(None, description="Post ids (optionally '-id') whose sum this post is.")
+    kontroll: list[list[str]] = Field(default_factory=list, description="Alternative sums that must agree.")
+    tryckt: dict[Id, Amount] = Field(default_factory=dict, description="Printed figures of derived values.")
+    varav: Breakdown | None = Field(None, description="Breakdown into other posts.")
+    kommentar: Text | None = Field(None, description="Markdown commentary.")
+    fotnot: Text | None = Field(None, description="Footnote text.")
+
+    def values(self) -> dict[str, float | None]:
+        return dict(self.model_extra or {})
+
+
+class Committee(Strict):
+    model_config = ConfigDict(extra="allow")
+
+    namn: Text = Field(description="The committee's name.")
+    kortnamn: Text | None = Field(None, description="Short name, e.g. HSN.")
+    enheter: dict[Id, Text] = Field(default_factory=dict, description="Unit id -> unit name.")
+    varav: Breakdown | None = Field(None, description="Which units the committee breaks down into.")
+    kommentar: Text | None = None
+    utan_utfall: Text | None = Field(None, description="Why the committee has no outcome this period.")
+
+    def values(self) -> dict[str, float | None]:
+        return dict(self.model_extra or {})
+
+
+class ColumnRef(Strict):
+    kolumn: Id
+    rubrik: Text | None = None
+
+
+class Row(Strict):
+    post: Id | None = Field(None, description="Post id.")
+    rubrik: Text | None = Field(None, description="A heading row without figures.")
+    namn: Text | None = Field(None, description="Label override for this table.")
+    stil: str = Field("normal", pattern="^(normal|summa|varav|rubrik)$")
+
+    @model_validator(mode="after")
+    def _one_of(self):
+        if (self.post is None) == (self.rubrik is None):
+            raise ValueError("en rad har antingen 'post' eller 'rubrik'")
+        return self
+
+
+class Table(Strict):
+    rubrik: Text = Field(description="Table heading.")
+    kolumner: list[Union[Id, ColumnRef]] = Field(description="Columns shown, in order.")
+    rader: list[Union[Id, Row]] = Field(description="Rows: post ids or row objects.")
+    visa_varav: bool = Field(False, description="Show each row's varav rows under it.")
+    text: Text | None = Field(None, description="Markdown shown above the table.")
+    fotnoter: list[Text] = Field(default_factory=list)
+    kommentarer: bool = Field(False, description="Show a Kommentar column with each post's kommentar.")
+    enhet: Text | None = Field(None, description="Unit override (e.g. tkr).")

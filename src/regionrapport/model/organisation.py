@@ -1,0 +1,69 @@
+"""organisation.yaml: the organisation's own words, periods, thresholds and columns."""
+from __future__ import annotations
+
+from pydantic import Field
+
+from .base import Id, Strict, Text
+
+
+class Area(Strict):
+    namn: Text = Field(description="Display name of the area (verksamhetsområde).")
+    perspektiv: Id = Field(description="Id of the perspective the area belongs to.")
+
+
+class Period(Strict):
+    namn: Text = Field(description="How the period is named in running text, e.g. 'delår per mars'.")
+    manader: int = Field(ge=1, le=12, description="Months covered from the start of the year.")
+    kort: Text = Field(description="Short column form, e.g. 'jan–mar'.")
+
+
+class Thresholds(Strict):
+    gron: float = Field(description="Share of target (1.0 = 100 %) at or above which a metric is green.")
+    gul: float = Field(description="Share of target at or above which a metric is yellow (below: red).")
+
+
+class StatusWord(Strict):
+    text: Text = Field(description="The word shown beside the colour, so status reads without colour.")
+    symbol: Text = Field(description="A symbol shown with the word (●, ◐, ○, –).")
+    farg: Text = Field(pattern=r"^#[0-9a-fA-F]{6}$", description="Colour as #rrggbb.")
+
+
+class StatusWords(Strict):
+    gron: StatusWord
+    gul: StatusWord
+    rod: StatusWord
+    saknas: StatusWord
+
+
+class Column(Strict):
+    rubrik: Text = Field(description="Header text; {ar} and {fg_ar} become the report year and the year before.")
+    format: str = Field("belopp", pattern="^(belopp|procent|decimal)$",
+                        description="belopp: whole units; procent: one decimal and %; decimal: one decimal.")
+
+
+class ReportKind(Strict):
+    sektioner: list = Field(description="Sections in order: template names or {tabell: id} / {rubrik: ...}.")
+
+
+class Organisation(Strict):
+    namn: Text = Field(description="The organisation's name as printed, e.g. 'Region Kronoberg'.")
+    enhet: Text = Field("mnkr", description="Unit of amounts, printed in table headers.")
+    perspektiv: dict[Id, Text] = Field(default_factory=dict, description="Perspective id -> name.")
+    omraden: dict[Id, Area] = Field(default_factory=dict, description="Area id -> area.")
+    perioder: dict[Id, Period] = Field(default_factory=dict, description="Reporting periods.")
+    trosklar: Thresholds = Field(description="Default traffic-light thresholds.")
+    status: StatusWords = Field(description="Words, symbols and colours of the statuses.")
+    bedomning: dict[Id, Text] = Field(default_factory=dict, description="Assessment levels of an area.")
+    uppdragsstatus: dict[Id, Text] = Field(default_factory=dict, description="Assignment status id -> word.")
+    malkolumner: list[str] = Field(
+        default_factory=lambda: ["matetal", "utfall", "historik", "mal", "status", "trend", "kommentar"],
+        description="Columns of the goal tables, in order.")
+    malrubriker: dict[str, Text] = Field(default_factory=dict, description="Header text per goal-table column.")
+    kolumner: dict[Id, Column] = Field(default_factory=dict, description="Figure columns.")
+    relationer: list[str] = Field(default_factory=list, description="Column relations such as 'avvikelse = utfall - budget'.")
+    rapporttyper: dict[Id, ReportKind] = Field(default_factory=dict, description="Section order per report kind.")
+    avrundning: float = Field(0.5, gt=0, description="Rounding tolerance per summed figure (half a unit).")
+    logotyp: Text | None = Field(None, description="Path (relative to the project) of a logo for the title page.")
+    referensdokument: Text | None = Field(None, description="Path of a DOCX reference document (styles).")
+    typstmall: Text | None = Field(None, description="Path of a pandoc typst template.")
+    farger: dict[str, Text] = Field(default_factory=dict, description="House colours (accent, rubrik).")

@@ -1,0 +1,360 @@
+"""Parse stage: files -> validated models + source maps -> one in-memory report.
+
+Nothing here renders. `load_report` gathers every problem it can find into the
+collector and returns None when the report cannot be built at all.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from . import model as m
+from .compute import Ledger, PostDef, Relation, parse_relation
+from .diagnostics import Collector, Diagnostic, ReportError
+from .load import Loaded, SourceMap, load_file, yaml11_surprise
+from .numbers import fmt_plain
+
+ORG_FILE = "organisation.yaml"
+REPORT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass
+class Project:
+    root: Path
+    org: m.Organisation
+    org_smap: SourceMap
+
+    @property
+    def outcomes_dir(self) -> Path:
+        return self.root / "data" / "outcomes"
+
+    @property
+    def budget_dir(self) -> Path:
+        return self.root / "data" / "budget"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    def report_ids(self) -> list[str]:
+        return sorted(p.stem for p in self.outcomes_dir.glob("*.yaml"))
+
+
+@dataclass
+class Report:
+    id: str
+    project: Project
+    outcomes: m.Outcomes
+    budget: m.Budget
+    smap: SourceMap  # outcomes file
+    budget_smap: SourceMap
+    budget_id: str
+    ledger: Ledger
+    columns: dict[str, m.organisation.Column]
+    posts: dict[str, PostDef]
+    files: list[Path] = field(default_factory=list)  # every input file, for the build cache
+
+    @property
+    def org(self) -> m.Organisation:
+        return self.project.org
+
+
+def find_root(start: Path | None = None) -> Path:
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / ORG_FILE).is_file():
+            return d
+    raise ReportError([Diagnostic(ORG_FILE, 1, 1, "RR001",
+                                  f"Hittar ingen {ORG_FILE} i {here} eller någon mapp ovanför.",
+                                  "Kör kommandot i projektmappen, ange --project DIR, eller skapa ett projekt med 'rapport init'.")])
+
+
+def validate_report_id(report_id: str) -> None:
+    if not REPORT_ID.match(report_id) or ".." in report_id or report_id.endswith(".yaml"):
+        raise ReportError([Diagnostic(report_id, 1, 1, "RR110",
+                                      f"'{report_id}' är inget rapportnamn.",
+                                      "Ange namnet på en fil i data/outcomes/ utan .yaml, t.ex. delar-mars-2025.")])
+
+
+# --- pydantic errors -> diagnostics -------------------------------------------
+_NUMBER_AS_TEXT = re.compile(r"^\s*[−-]?\s*\d[\d\s\u00a0]*([,.]\d+)?\s*(%|mnkr|tkr)?\s*$")
+
+
+def _vocabulary() -> list[str]:
+    words: set[str] = set()
+    for mod in (m.documents, m.goals, m.ledger, m.organisation):
+        for obj in vars(mod).values():
+            if isinstance(obj, type) and issubclass(obj, BaseModel):
+                words.update(obj.model_fields)
+    return sorted(words)
+
+
+def _data_path(data, loc: tuple) -> tuple:
+    """The part of a pydantic loc that names real keys in the data."""
+    path, cur = [], data
+    for part in loc:
+        if isinstance(cur, dict) and part in cur:
+            path.append(part)
+            cur = cur[part]
+        elif isinstance(cur, dict) and isinstance(part, str) and part.isdigit() and int(part) in cur:
+            path.append(int(part))
+            cur = cur[int(part)]
+        elif isinstance(cur, list) and isinstance(part, int) and part < len(cur):
+            path.append(part)
+            cur = cur[part]
+        else:
+            continue
+    return tuple(path)
+
+
+def swedish_number_hint(text: str) -> str | None:
+    if not isinstance(text, str) or not _NUMBER_AS_TEXT.match(text):
+        return None
+    t = text.replace("\u00a0", "").replace(" ", "").replace("−", "-").replace("%", "").replace("mnkr", "").replace("tkr", "")
+    t = t.replace(",", ".")
+    try:
+        float(t)
+    except ValueError:
+        return None
+    return t
+
+
+def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, extra_words=()) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    seen: set = set()
+    vocab = _vocabulary() + list(extra_words)
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        path = _data_path(data, loc)
+        if path in seen:
+            continue  # a union gives one error per member: one message is enough
+        typ = e["type"]
+        name = ".".join(str(p) for p in path)
+        if typ == "extra_forbidden":
+            seen.add(path)
+            key = path[-1] if path else loc[-1]
+            close = difflib.get_close_matches(str(key), vocab, n=1, cutoff=0.7)
+            hint = f"Menade du '{close[0]}'?" if close else "Ta bort nyckeln eller kontrollera stavningen mot docs/yaml-format.md."
+            out.append(smap.diag(path, "RR010", f"Okänd nyckel '{key}' i {'.'.join(map(str, path[:-1])) or 'filens översta nivå'}.", hint, prefer="key"))
+            continue
+        if typ == "missing":
+            seen.add(path + (loc[-1],))
+            where = name or "filens översta nivå"
+            out.append(smap.diag(path, "RR013", f"'{loc[-1]}' saknas i {where}.",
+                                 "Lägg till värdet; se docs/yaml-format.md för vad som krävs.", prefer="key"))
+            continue
+        seen.add(path)
+        value = e.get("input")
+        surprise = yaml11_surprise(smap.raw.get(path), value)
+        if surprise:
+            out.append(smap.diag(path, "RR014", f"{name}: {surprise}.",
+                                 "Sätt citattecken runt texten (\"no\") eller skriv talet som det är menat (90 eller \"1:30\")."))
+            continue
+        num = swedish_number_hint(value) if typ in ("float_type", "int_type", "float_parsing", "int_parsing") else None
+        if num is not None:
+            out.append(smap.diag(path, "RR012", f"{name}: talet är skrivet som text ('{value}').",
+                                 f"Skriv det som ett YAML-tal utan citattecken, mellanslag och enhet: {num}"))
+            continue
+        if typ == "string_pattern_mismatch":
+            out.append(smap.diag(path, "RR015", f"{name}: '{value}' är inget giltigt id.",
+                                 "Id skrivs med små bokstäver a–z, siffror och understreck, t.ex. halso_och_sjukvard."))
+            continue
+        msg = e.get("msg", "ogiltigt värde")
+        kind = {"float_type": "ett tal", "int_type": "ett heltal", "string_type": "en text", "dict_type": "en mappning (nyckel: värde)",
+                "list_type": "en lista", "bool_type": "sant/falskt", "date_type": "ett datum (ÅÅÅÅ-MM-DD)",
+                "date_from_datetime_parsing": "ett datum (ÅÅÅÅ-MM-DD)", "model_type": "en mappning (nyckel: värde)"}.get(typ)
+        if kind:
+            out.append(smap.diag(path, "RR011", f"{name}: väntade {kind}, fick {type(value).__name__} ({value!r:.40}).",
+                                 "Se docs/yaml-format.md för fältets typ."))
+        else:
+            out.append(smap.diag(path, "RR016", f"{name}: {msg}.", "Se docs/yaml-format.md."))
+    return out
+
+
+def validate(model_cls, loaded: Loaded, collector: Collector, extra_words=()):
+    data = loaded.data if loaded.data is not None else {}
+    if not isinstance(data, dict):
+        collector.add(loaded.smap.diag((), "RR011", "Filen ska vara en mappning (nyckel: värde) på översta nivån."))
+        return None
+    try:
+        return model_cls.model_validate(data)
+    except ValidationError as err:
+        collector.extend(pydantic_diagnostics(err, data, loaded.smap, extra_words))
+        return None
+
+
+# --- project and report ----------------------------------------------------
+def load_project(root: Path | None = None) -> Project:
+    root = find_root(root)
+    collector = Collector()
+    loaded = load_file(root / ORG_FILE, root)
+    org = validate(m.Organisation, loaded, collector)
+    if org is not None:
+        for i, r in enumerate(org.relationer):
+            try:
+                parse_relation(r)
+            except ValueError as e:
+                collector.add(loaded.smap.diag(("relationer", i), "RR016", str(e)))
+    if collector.errors:
+        raise ReportError(collector.errors)
+    return Project(root, org, loaded.smap)
+
+
+def load_report(project: Project, report_id: str, collector: Collector) -> Report | None:
+    validate_report_id(report_id)
+    path = project.outcomes_dir / f"{report_id}.yaml"
+    if not path.is_file():
+        known = project.report_ids()
+        close = difflib.get_close_matches(report_id, known, n=1)
+        raise ReportError([Diagnostic(f"data/outcomes/{report_id}.yaml", 1, 1, "RR001",
+                                      f"Rapporten '{report_id}' finns inte.",
+                                      (f"Menade du '{close[0]}'? " if close else "")
+                                      + ("Rapporter: " + ", ".join(known) if known else "Skapa den med 'rapport new'."))])
+    try:
+        out_loaded = load_file(path, project.root)
+    except ReportError as e:
+        collector.extend(e.diagnostics)
+        return None
+    outcomes = validate(m.Outcomes, out_loaded, collector)
+    # The budget file: found through the outcomes file, even when that failed validation.
+    budget_id = None
+    if isinstance(out_loaded.data, dict) and isinstance(out_loaded.data.get("rapport"), dict):
+        budget_id = out_loaded.data["rapport"].get("budget")
+    budget = budget_loaded = None
+    if isinstance(budget_id, str):
+        bpath = project.budget_dir / f"{budget_id}.yaml"
+        if not REPORT_ID.match(budget_id) or not bpath.is_file():
+            known = sorted(p.stem for p in project.budget_dir.glob("*.yaml"))
+            close = difflib.get_close_matches(budget_id, known, n=1)
+            collector.add(out_loaded.smap.diag(("rapport", "budget"), "RR104",
+                                               f"Budgetfilen '{budget_id}' finns inte i data/budget/.",
+                                               (f"Menade du '{close[0]}'?" if close else "Budgetar: " + ", ".join(known))))
+        else:
+            try:
+                budget_loaded = load_file(bpath, project.root)
+                budget = validate(m.Budget, budget_loaded, collector)
+            except ReportError as e:
+                collector.extend(e.diagnostics)
+    if outcomes is None or budget is None:
+        return None
+    return assemble(project, report_id, outcomes, budget, out_loaded, budget_loaded, collector)
+
+
+def assemble(project, report_id, outcomes, budget, out_loaded, budget_loaded, collector) -> Report:
+    from .checks import run_model_checks
+
+    org = project.org
+    columns = dict(org.kolumner)
+    columns.update(budget.kolumner)
+    columns.update(outcomes.kolumner)
+    posts = merge_posts(budget, outcomes, budget_loaded.smap, out_loaded.smap, columns, collector)
+    relations = [parse_relation(r) for r in org.relationer]
+    relations = [r for r in relations if all(c in columns for c in r.columns)]
+    ledger = Ledger(posts, relations, org.avrundning, fmt=fmt_plain)
+    report = Report(report_id, project, outcomes, budget, out_loaded.smap, budget_loaded.smap,
+                    outcomes.rapport.budget, ledger, columns, posts,
+                    files=[project.root / ORG_FILE, project.outcomes_dir / f"{report_id}.yaml",
+                           project.budget_dir / f"{outcomes.rapport.budget}.yaml"])
+    run_model_checks(report, collector)
+    return report
+
+
+def merge_posts(budget: m.Budget, outcomes: m.Outcomes, bsmap: SourceMap, osmap: SourceMap,
+                columns: dict, collector: Collector) -> dict[str, PostDef]:
+    """One namespace of posts: committees, units and posts from both files."""
+    posts: dict[str, PostDef] = {}
+
+    def declare(pid: str, smap: SourceMap, path: tuple, kind: str) -> PostDef | None:
+        if pid in posts and posts[pid].kind != "post":
+            first = posts[pid].where.get("decl")
+            fl = first[0].pos(first[1], "key").line if first else "?"
+            collector.add(smap.diag(path, "RR106", f"Id '{pid}' är redan deklarerat (rad {fl} i {first[0].file if first else '?'}).",
+                                    "Varje nämnd, enhet och post behöver ett eget id.", prefer="key"))
+            return None
+        p = posts.setdefault(pid, PostDef(pid, kind=kind))
+        p.kind = kind if kind != "post" else p.kind
+        p.where.setdefault("decl", (smap, path))
+        return p
+
+    for cid, c in budget.namnder.items():
+        p = declare(cid, bsmap, ("namnder", cid), "namnd")
+        if p is None:
+            continue
+        p.namn, p.kortnamn, p.kommentar, p.utan_utfall = c.namn, c.kortnamn, c.kommentar, c.utan_utfall
+        if c.varav:
+            p.varav, p.varav_fullstandig = list(c.varav.rader), c.varav.fullstandig
+            p.where["varav"] = (bsmap, ("namnder", cid, "varav"))
+        _store_values(p, c.values(), bsmap, ("namnder", cid), columns, collector)
+        for uid, uname in c.enheter.items():
+            u = declare(uid, bsmap, ("namnder", cid, "enheter", uid), "enhet")
+            if u is not None:
+                u.namn = uname
+
+    for smap, src, label in ((bsmap, budget.poster, "budget"), (osmap, outcomes.poster, "outcomes")):
+        for pid, post in src.items():
+            p = posts.get(pid) or PostDef(pid)
+            posts[pid] = p
+            p.where.setdefault("decl", (smap, ("poster", pid)))
+            base = ("poster", pid)
+            for attr in ("namn", "kommentar", "fotnot"):
+                v = getattr(post, attr)
+                if v is not None:
+                    setattr(p, attr, v)
+            if post.summa is not None:
+                if p.summa is not None:
+                    collector.add(smap.diag(base + ("summa",), "RR106", f"{pid}: 'summa' anges i både budget och utfall.",
+                                            "Ange summan på ett ställe."))
+                p.summa = list(post.summa)
+                p.where["summa"] = (smap, base + ("summa",))
+            for i, alt in enumerate(post.kontroll):
+                p.where[f"kontroll.{len(p.kontroll)}"] = (smap, base + ("kontroll", i))
+                p.kontroll.append(list(alt))
+            for col, v in post.tryckt.items():
+                p.tryckt[col] = v
+                p.where[f"tryckt.{col}"] = (smap, base + ("tryckt", col))
+                if col not in columns:
+                    collector.add(_unknown_column(smap, base + ("tryckt", col), col, columns))
+            if post.varav is not None:
+                p.varav, p.varav_fullstandig = list(post.varav.rader), post.varav.fullstandig
+                p.where["varav"] = (smap, base + ("varav",))
+            _store_values(p, post.values(), smap, base, columns, collector)
+    return posts
+
+
+def _unknown_column(smap, path, col, columns) -> Diagnostic:
+    close = difflib.get_close_matches(str(col), list(columns) + list(m.Post.model_fields), n=1, cutoff=0.6)
+    return smap.diag(path, "RR010", f"Okänd nyckel '{col}': ingen sådan kolumn eller egenskap.",
+                     f"Menade du '{close[0]}'?" if close else "Kolumner deklareras under 'kolumner' i organisation.yaml.",
+                     prefer="key")
+
+
+def _store_values(p: PostDef, values: dict, smap: SourceMap, base: tuple, columns: dict, collector: Collector) -> None:
+    for col, v in values.items():
+        path = base + (col,)
+        if col not in columns:
+            collector.add(_unknown_column(smap, path, col, columns))
+            continue
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+            surprise = yaml11_surprise(smap.raw.get(path), v)
+            num = swedish_number_hint(v)
+            if surprise:
+                collector.add(smap.diag(path, "RR014", f"{p.id}.{col}: {surprise}.", "Skriv talet som det är menat."))
+            elif num is not None:
+                collector.add(smap.diag(path, "RR012", f"{p.namn or p.id}, {col}: talet är skrivet som text ('{v}').",
+                                        f"Skriv det som ett YAML-tal utan citattecken, mellanslag och enhet: {num}"))
+            else:
+                collector.add(smap.diag(path, "RR011", f"{p.namn or p.id}, {col}: väntade ett tal, fick {v!r:.40}.",
+                                        "Skriv ett tal, eller null för ett tomt fält."))
+            continue
+        if col in p.values:
+            other = p.where.get(f"val.{col}")
+            collector.add(smap.diag(path, "RR106",
+                                    f"{p.namn or p.id}, {col}: värdet anges två gånger (även i {other[0].file if other else '?'}).",
+                                    "Varje siffra lagras en gång: ta bort den ena.", prefer="key"))
+            continue
+        p.values[col] = v
+        p.where[f"val.{col}"] = (smap, path)

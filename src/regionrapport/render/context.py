@@ -1,0 +1,282 @@
+"""Build the plain-dict context the templates see. Templates never see models or the ledger.
+
+Every derived figure the report shows is computed here or in compute/: table
+cells, deviations, statuses, trends and counts. A newcomer looking for where a
+figure comes from starts at `table_view` (amounts) or `goal_views` (metrics).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..compute import goals as G
+from ..numbers import fmt_amount, fmt_number, fmt_percent
+
+MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+          "oktober", "november", "december"]
+TREND = {"upp": ("↑", "förbättring"), "ned": ("↓", "försämring"), "oforandrad": ("→", "oförändrat")}
+UNIT_SUFFIX = {"procent": "\u00a0%", "dagar": "\u00a0dagar", "mnkr": "\u00a0mnkr", "tkr": "\u00a0tkr"}
+
+
+def swedish_date(d: dt.date) -> str:
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def fmt_metric(value, unit: str) -> str:
+    if value is None:
+        return ""
+    if unit == "procent":
+        return fmt_percent(value, 1 if abs(value - round(value)) > 1e-9 else 0)
+    if unit in ("index", "kvot"):
+        return fmt_number(value, 2 if abs(value * 10 - round(value * 10)) > 1e-9 else 1)
+    decimals = 0 if abs(value - round(value)) < 1e-9 else 1
+    return fmt_number(value, decimals) + UNIT_SUFFIX.get(unit, "")
+
+
+def fmt_target(target, unit: str) -> str:
+    if target is None:
+        return ""
+    if isinstance(target, (int, float)):
+        return fmt_metric(target, unit)
+    if hasattr(target, "minst"):
+        return "minst " + fmt_metric(target.minst, unit)
+    if hasattr(target, "hogst"):
+        return "högst " + fmt_metric(target.hogst, unit)
+    if hasattr(target, "intervall"):
+        return f"{fmt_metric(target.intervall[0], unit)}–{fmt_metric(target.intervall[1], unit)}"
+    return {"trend": "trend i önskad riktning", "budget": "inte överstiga budget"}[target.typ]
+
+
+def fmt_target_dir(target, unit: str, higher: bool) -> str:
+    if getattr(target, "typ", None) == "trend":
+        return "Ökande trend" if higher else "Minskande trend"
+    return fmt_target(target, unit)
+
+
+class Context:
+    def __init__(self, report):
+        self.r = report
+        self.org = report.org
+        self.ar = report.outcomes.rapport.ar
+        self._goal_views = None
+
+    # -- amounts ------------------------------------------------------------
+    def header(self, col_id: str, override: str | None = None) -> str:
+        c = self.r.columns.get(col_id)
+        text = override or (c.rubrik if c else col_id)
+        return text.replace("{ar}", str(self.ar)).replace("{fg_ar}", str(self.ar - 1))
+
+    def cell(self, pid: str, col: str) -> str:
+        v = self.r.ledger.value(pid, col)
+        c = self.r.columns.get(col)
+        if c is not None and c.format == "procent":
+            return fmt_percent(v, 1) if v is not None else ""
+        if c is not None and c.format == "decimal":
+            return fmt_number(v, 1) if v is not None else ""
+        return fmt_amount(v, empty="–" if v is None and self._has_any(pid) else "")
+
+    def _has_any(self, pid):
+        return True
+
+    def table_view(self, tid: str) -> dict:
+        t = self.r.outcomes.tabeller.get(tid) or self.r.budget.tabeller.get(tid)
+        if t is None:
+            raise KeyError(tid)
+        cols = []
+        for c in t.kolumner:
+            cid, over = (c, None) if isinstance(c, str) else (c.kolumn, c.rubrik)
+            cols.append((cid, self.header(cid, over) if cid != "kommentar" else (over or "Kommentar")))
+        rows = []
+
+        def add(pid, label, style, depth):
+            post = self.r.posts[pid]
+            cells = []
+            for cid, _ in cols:
+                if cid == "kommentar":
+                    cells.append(self.text(post.kommentar or "", inline=True))
+                else:
+                    cells.append(self.cell(pid, cid))
+            rows.append({"label": label or post.namn or pid, "cells": cells, "stil": style, "niva": depth, "post": pid})
+            if t.visa_varav and post.varav:
+                for child in post.varav:
+                    if child in self.r.posts:
+                        add(child, None, "varav", depth + 1)
+
+        for row in t.rader:
+            if isinstance(row, str):
+                add(row, None, "normal", 0)
+            elif row.rubrik is not None:
+                rows.append({"label": row.rubrik, "cells": [""] * len(cols), "stil": "rubrik", "niva": 0, "post": None})
+            else:
+                add(row.post, row.namn, row.stil, 1 if row.stil == "varav" else 0)
+        return {
+            "id": tid, "rubrik": t.rubrik, "text": self.text(t.text) if t.text else "",
+            "kolumner": [h for _, h in cols], "kolumn_ids": [c for c, _ in cols],
+            "textkolumner": [c == "kommentar" for c, _ in cols],
+            "rader": rows, "fotnoter": [self.text(f, inline=True) for f in t.fotnoter],
+            "enhet": t.enhet or self.org.enhet,
+        }
+
+    # -- goals --------------------------------------------------------------
+    def goal_views(self) -> dict:
+        if self._goal_views is not None:
+            return self._goal_views
+        org, b, o = self.org, self.r.budget, self.r.outcomes
+        status_words = org.status
+        areas: dict[str, dict] = {}
+        all_metrics = []
+        for gid, g in b.mal.items():
+            metrics = []
+            for mid, mt in g.matetal.items():
+                out = o.matetal.get(mid)
+                outcome = out.utfall if out else None
+                hist = dict(out.historik) if out else {}
+                prev = hist.get(self.ar - 1)
+                th = mt.trosklar or org.trosklar
+                j = G.judge(mt.mal, outcome, prev, mt.riktning == "hogre", th.gron, th.gul)
+                tr = G.trend(outcome, prev, mt.riktning == "hogre")
+                sw = getattr(status_words, j.status)
+                view = {
+                    "id": mid, "mal_id": gid, "omrade": g.omrade, "namn": mt.namn, "kategori": mt.kategori,
+                    "enhet": mt.enhet, "riktning": mt.riktning,
+                    "utfall": fmt_metric(outcome, mt.enhet),
+                    "historik": {y: fmt_metric(v, mt.enhet) for y, v in hist.items()},
+                    "historik_ar": [self.ar - 1, self.ar - 2],
+                    "mal": fmt_target_dir(mt.mal, mt.enhet, mt.riktning == "hogre"),
+                    "malvarden": {y: fmt_target_dir(t, mt.enhet, mt.riktning == "hogre") for y, t in mt.malvarden.items()},
+                    "bokslut": {y: fmt_metric(v, mt.enhet) for y, v in mt.bokslut.items()},
+                    "status": j.status, "status_text": sw.text, "status_symbol": sw.symbol, "status_farg": sw.farg,
+                    "andel": fmt_percent(100 * j.share, 0) if j.share is not None else "",
+                    "trend": tr, "trend_symbol": TREND[tr][0] if tr else "", "trend_text": TREND[tr][1] if tr else "",
+                    "kommentar": self.text(out.kommentar, inline=True) if out and out.kommentar else "",
+                    "saknas": out.saknas if out and out.saknas else "",
+                }
+                metrics.append(view)
+                all_metrics.append(view)
+            area = areas.setdefault(g.omrade, {"id": g.omrade, "mal": []})
+            area["mal"].append({"id": gid, "namn": g.namn, "matetal": metrics})
+        self._goal_views = {"omraden": areas, "matetal": all_metrics}
+        return self._goal_views
+
+    def statuses(self, mal=None, omrade=None, kategori=None) -> list[str]:
+        ms = self.goal_views()["matetal"]
+        return [m["status"] for m in ms
+                if (mal is None or m["mal_id"] == mal) and (omrade is None or m["omrade"] == omrade)
+                and (kategori is None or m["kategori"] == kategori)]
+
+    # Template helpers: counts inside prose come from the data.
+    def uppfyllda(self, mal=None, omrade=None, kategori=None) -> int:
+        return self.statuses(mal, omrade, kategori).count(G.GREEN)
+
+    def delvis(self, mal=None, omrade=None, kategori=None) -> int:
+        return self.statuses(mal, omrade, kategori).count(G.YELLOW)
+
+    def ej_uppfyllda(self, mal=None, omrade=None, kategori=None) -> int:
+        return self.statuses(mal, omrade, kategori).count(G.RED)
+
+    def utan_utfall(self, mal=None, omrade=None, kategori=None) -> int:
+        return self.statuses(mal, omrade, kategori).count(G.MISSING)
+
+    def antal(self, mal=None, omrade=None, kategori=None) -> int:
+        return len(self.statuses(mal, omrade, kategori))
+
+    def sammanfattning(self, kategori=None, omrade=None) -> dict:
+        return G.summarise(self.statuses(None, omrade, kategori))
+
+    def belopp(self, post: str, kolumn: str = "utfall") -> str:
+        return fmt_amount(self.r.ledger.value(post, kolumn))
+
+    def text(self, source: str | None, inline: bool = False) -> str:
+        """Render an analyst's text: Markdown with the count/amount helpers."""
+        if not source:
+            return ""
+        if "{{" in source or "{%" in source:
+            env = SandboxedEnvironment(autoescape=False)
+            source = env.from_string(source).render(**self.helpers())
+        source = source.strip()
+        if inline:
+            source = " ".join(source.split())
+            source = source.replace("|", "\\|")
+        return source
+
+    def helpers(self) -> dict:
+        return {"uppfyllda": self.uppfyllda, "delvis": self.delvis, "ej_uppfyllda": self.ej_uppfyllda,
+                "utan_utfall": self.utan_utfall, "antal": self.antal, "belopp": self.belopp,
+                "procent": lambda x, d=1: fmt_percent(x, d)}
+
+    # -- the whole context --------------------------------------------------
+    def build(self) -> dict:
+        r, org, o, b = self.r, self.org, self.r.outcomes, self.r.budget
+        period = org.perioder.get(o.rapport.period)
+        sections = o.rapport.sektioner
+        if sections is None:
+            kind = org.rapporttyper.get(o.rapport.typ)
+            sections = kind.sektioner if kind else []
+        committees = []
+        for cid, c in b.namnder.items():
+            p = r.posts.get(cid)
+            committees.append({"id": cid, "namn": c.namn, "kortnamn": c.kortnamn or "",
+                               "kommentar": self.text(p.kommentar) if p and p.kommentar else "",
+                               "utfall": self.belopp(cid, "utfall"), "avvikelse": self.belopp(cid, "avvikelse"),
+                               "prognos_avvikelse": self.belopp(cid, "prognos_avvikelse")})
+        gv = self.goal_views()
+        areas = []
+        for aid, a in org.omraden.items():
+            view = gv["omraden"].get(aid, {"id": aid, "mal": []})
+            ass = o.omraden.get(aid)
+            areas.append({
+                "id": aid, "namn": a.namn, "perspektiv": org.perspektiv.get(a.perspektiv, a.perspektiv),
+                "mal": view["mal"],
+                "bedomning": org.bedomning.get(ass.bedomning, "") if ass and ass.bedomning else "",
+                "bedomning_id": ass.bedomning if ass else None,
+                "text": self.text(ass.text) if ass and ass.text else "",
+                "uppdrag": [self.assignment(k) for k, u in b.uppdrag.items() if u.omrade == aid],
+                "aktiviteter": [{"text": act.text, "kommentar": self.text(o.aktiviteter[k].kommentar, inline=True)
+                                 if k in o.aktiviteter and o.aktiviteter[k].kommentar else ""}
+                                for k, act in b.aktiviteter.items() if act.omrade == aid],
+                "sammanfattning": self.sammanfattning(omrade=aid),
+            })
+        assignments_by_persp = []
+        for pid, pname in org.perspektiv.items():
+            items = [self.assignment(k) for k, u in b.uppdrag.items() if u.perspektiv == pid]
+            if items:
+                assignments_by_persp.append({"id": pid, "namn": pname, "uppdrag": items})
+        status_rows = []
+        for kat in ("verksamhet", "finansiell"):
+            s = self.sammanfattning(kategori=kat)
+            status_rows.append({"kategori": kat, **s})
+        return {
+            "org": {"namn": org.namn, "enhet": org.enhet, "farger": dict(org.farger),
+                    "status": {k: getattr(org.status, k).model_dump() for k in G.STATUSES},
+                    "malkolumner": list(org.malkolumner), "malrubriker": dict(org.malrubriker)},
+            "rapport": {"id": r.id, "titel": o.rapport.titel, "undertitel": o.rapport.undertitel or "",
+                        "typ": o.rapport.typ, "ar": o.rapport.ar, "fg_ar": o.rapport.ar - 1,
+                        "period": period.namn if period else o.rapport.period,
+                        "period_kort": period.kort if period else "", "beslut": o.rapport.beslut or "",
+                        "datum": swedish_date(o.rapport.datum), "datum_iso": o.rapport.datum.isoformat()},
+            "budget": {"id": r.budget_id, "titel": b.titel, "ar": b.ar},
+            "sektioner": sections,
+            "namnder": committees,
+            "omraden": areas,
+            "uppdrag_per_perspektiv": assignments_by_persp,
+            "malsammanfattning": status_rows,
+            "texter": {k: self.text(v) for k, v in o.texter.items()},
+            "serier": {k: v.model_dump() for k, v in o.serier.items()},
+        }
+
+    def assignment(self, aid: str) -> dict:
+        b, o, org = self.r.budget, self.r.outcomes, self.org
+        a = b.uppdrag[aid]
+        out = o.uppdrag.get(aid)
+        committees = []
+        for c in a.ansvar:
+            c_model = b.namnder.get(c)
+            committees.append({"id": c, "namn": c_model.namn if c_model else c,
+                               "kortnamn": (c_model.kortnamn or c_model.namn) if c_model else c,
+                               "kommentar": self.text(out.kommentarer.get(c), inline=True) if out and out.kommentarer.get(c) else ""})
+        return {"id": aid, "text": a.text, "perspektiv": org.perspektiv.get(a.perspektiv or "", ""),
+                "omrade": a.omrade, "tidplan": a.tidplan or "", "finansiering": a.finansiering or "",
+                "status": org.uppdragsstatus.get(out.status, out.status) if out else "",
+                "kommentar": self.text(out.kommentar, inline=True) if out and out.kommentar else "",
+                "namnder": committees}
