@@ -93,6 +93,32 @@ def _vocabulary() -> list[str]:
     return sorted(words)
 
 
+def _fields_at(model_cls, loc: tuple) -> list[str]:
+    """Field names of the model that a pydantic loc points into (for 'did you mean')."""
+    import typing
+
+    def models_in(tp):
+        out = []
+        origin = typing.get_origin(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            return [tp]
+        for arg in typing.get_args(tp) if origin is not None else ():
+            out += models_in(arg)
+        return out
+
+    current = [model_cls]
+    for part in loc[:-1]:
+        nxt = []
+        for mc in current:
+            f = mc.model_fields.get(part) if isinstance(part, str) else None
+            if f is not None:
+                nxt += models_in(f.annotation)
+            else:
+                nxt.append(mc)  # a dict key or list index: stay with the same candidates
+        current = [c for c in nxt if c is not None] or current
+    return sorted({name for mc in current for name in mc.model_fields})
+
+
 def _data_path(data, loc: tuple) -> tuple:
     """The part of a pydantic loc that names real keys in the data."""
     path, cur = [], data
@@ -123,10 +149,9 @@ def swedish_number_hint(text: str) -> str | None:
     return t
 
 
-def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, extra_words=()) -> list[Diagnostic]:
+def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, model_cls=None) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     seen: set = set()
-    vocab = _vocabulary() + list(extra_words)
     for e in err.errors():
         loc = tuple(e["loc"])
         path = _data_path(data, loc)
@@ -137,7 +162,8 @@ def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, extra_word
         if typ == "extra_forbidden":
             seen.add(path)
             key = path[-1] if path else loc[-1]
-            close = difflib.get_close_matches(str(key), vocab, n=1, cutoff=0.7)
+            vocab = _fields_at(model_cls, loc) if model_cls else _vocabulary()
+            close = difflib.get_close_matches(str(key), vocab, n=1, cutoff=0.6)
             hint = f"Menade du '{close[0]}'?" if close else "Ta bort nyckeln eller kontrollera stavningen mot docs/yaml-format.md."
             out.append(smap.diag(path, "RR010", f"Okänd nyckel '{key}' i {'.'.join(map(str, path[:-1])) or 'filens översta nivå'}.", hint, prefer="key"))
             continue
@@ -175,7 +201,7 @@ def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, extra_word
     return out
 
 
-def validate(model_cls, loaded: Loaded, collector: Collector, extra_words=()):
+def validate(model_cls, loaded: Loaded, collector: Collector):
     data = loaded.data if loaded.data is not None else {}
     if not isinstance(data, dict):
         collector.add(loaded.smap.diag((), "RR011", "Filen ska vara en mappning (nyckel: värde) på översta nivån."))
@@ -183,7 +209,7 @@ def validate(model_cls, loaded: Loaded, collector: Collector, extra_words=()):
     try:
         return model_cls.model_validate(data)
     except ValidationError as err:
-        collector.extend(pydantic_diagnostics(err, data, loaded.smap, extra_words))
+        collector.extend(pydantic_diagnostics(err, data, loaded.smap, model_cls))
         return None
 
 

@@ -20,6 +20,9 @@ def period_in_budget_year(report, collector):
         collector.add(report.smap.diag(("rapport", "period"), "RR401", f"Perioden '{r.period}' finns inte i organisation.yaml.",
                                        "Perioder: " + ", ".join(org.perioder)))
         return
+    kind = org.rapporttyper.get(r.typ)
+    if kind is not None and kind.framatblickande:
+        return
     if r.datum.year < r.ar or (r.datum.year == r.ar and r.datum.month < period.manader):
         collector.add(report.smap.diag(("rapport", "datum"), "RR401",
                                        f"Rapportdatum {r.datum.isoformat()} ligger före periodens slut ({period.kort} {r.ar}).",

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..numbers import fmt_plain
+
 EPS = 1e-9
 
 
@@ -122,7 +124,7 @@ class Ledger:
         for r in relations:
             for c in r.columns:
                 self._rel_by_col.setdefault(c, []).append(r)
-        self._fmt = fmt or (lambda x: f"{x:g}")
+        self._fmt = fmt or fmt_plain
 
     # -- public -------------------------------------------------------------
     def get(self, pid: str, col: str) -> Val | None:
@@ -257,12 +259,21 @@ class Ledger:
                         f"{self._fmt(parent)} i {col} (diff {self._fmt(abs(total - parent))}, tolerans {self._fmt(tol)})",
                         "Rätta den varav-rad eller den summa som är fel, eller ange 'fullstandig: false' "
                         "om raderna bara visar en del.", col))
-            elif abs(total) > abs(parent) + tol + EPS or (total * parent < 0 and abs(total) > tol + EPS):
+            elif self._same_sign(p.varav, col, parent) and abs(total) > abs(parent) + tol + EPS:
                 self.findings.append(Finding(
                     "RR203", p.id, col,
                     f"{self.name(p.id)}: de utvalda varav-raderna ({self._fmt(total)}) är större än posten "
                     f"({self._fmt(parent)}) i {col}",
                     "En delvis uppdelning kan inte överstiga helheten: kontrollera tecken och belopp.", col))
+
+    def _same_sign(self, refs, col, parent) -> bool:
+        """A partial list can only be said to exceed its total when nothing unlisted could offset it:
+        all listed rows carry the parent's sign (costs under a cost, revenue under revenue)."""
+        for t in refs:
+            v = self.get(parse_term(t)[1], col)
+            if v is not None and v.v * parent < 0:
+                return False
+        return True
 
     def _check_controls(self, p: PostDef, columns: list[str]) -> None:
         for i, alt in enumerate(p.kontroll):

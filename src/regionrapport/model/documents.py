@@ -16,8 +16,10 @@ class Series(Strict):
     namn: Text
     enhet: Text = "mnkr"
     kalla: Text | None = None
-    varden: dict[Union[int, str], float | None] = Field(default_factory=dict)
-    anmarkning: Text | None = None
+    varden: dict[Union[int, str], float | None] = Field(default_factory=dict, description="Year or month -> value.")
+    period: Id | None = Field(None, description="The period the values cover (e.g. mars: jan–mar totals).")
+    endast_summor: bool = Field(False, description="True when only period totals exist (no monthly values).")
+    anmarkning: Text | None = Field(None, description="Caption note, e.g. that only totals are known.")
 
 
 class Budget(Strict):

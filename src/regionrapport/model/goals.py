@@ -56,6 +56,7 @@ class Metric(Strict):
 class Goal(Strict):
     namn: Text
     omrade: Id
+    perspektiv: Id | None = Field(None, description="Perspective, when it differs from the area's.")
     matetal: dict[Id, Metric] = Field(default_factory=dict)
 
 

@@ -43,6 +43,7 @@ class Column(Strict):
 
 class ReportKind(Strict):
     sektioner: list = Field(description="Sections in order: template names or {tabell: id} / {rubrik: ...}.")
+    framatblickande: bool = Field(False, description="True for a budget: the report is dated before its period.")
 
 
 class Organisation(Strict):

@@ -84,7 +84,7 @@ def docx_args(style: Style) -> list[str]:
 
 
 def typst_args(style: Style, date: dt.date) -> list[str]:
-    return ["--template", str(style.typst_template), "-M", f"accent={style.accent}",
+    return ["--template", str(style.typst_template), "-M", f"accent={style.accent.lstrip('#')}",
             "-M", f"date-iso={date.isoformat()}", "-M", f"date-year={date.year}",
             "-M", f"date-month={date.month}", "-M", f"date-day={date.day}"]
 
