@@ -182,13 +182,22 @@ class Ledger:
             return Val(float(p.tryckt[col]), self.unit_tol, "tryckt")
         return None
 
+    def _explicit_blank(self, pid: str, col: str) -> bool:
+        p = self.posts.get(pid)
+        return p is not None and col in p.values and p.values[col] is None
+
     def _sum(self, terms: list[str], col: str) -> tuple[float, float, int] | None:
+        """Sum of the terms in one column. A term stored as null ("–") counts as 0;
+        a term with no value at all makes the sum unknown, so that a column only
+        some parts have never shows a misleading partial total."""
         total, tol, n = 0.0, 0.0, 0
         for t in terms:
             sign, ref = parse_term(t)
             v = self.get(ref, col)
             if v is None:
-                continue
+                if self._explicit_blank(ref, col):
+                    continue
+                return None
             total += sign * v.v
             tol += v.tol
             n += 1
@@ -214,6 +223,8 @@ class Ledger:
                 continue
             v = self.get(pid, c)
             if v is None:
+                if self._explicit_blank(pid, c):
+                    continue  # "–": nothing budgeted, so the deviation is the outcome itself
                 return None
             acc += k * v.v
             tol += v.tol

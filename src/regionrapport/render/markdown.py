@@ -43,9 +43,9 @@ def pipe_table(headers: list[str], rows: list[list[str]], numeric: list[bool], w
             lines.append("| " + " | ".join(r) + " |")
         return "\n".join(lines)
     w = [max([_width(h)] + [_width(r[i]) for r in cells] + [3]) for i, h in enumerate(headers)]
-    sep = ["-" * (w[i] - 1) + ":" if numeric[i] else "-" * w[i] for i in range(len(w))]
+    sep = ["-" * (w[i] + 1) + ":" if numeric[i] else "-" * (w[i] + 2) for i in range(len(w))]
     out = ["| " + " | ".join(_pad(h, w[i], numeric[i]) for i, h in enumerate(headers)) + " |",
-           "|-" + "-|-".join(sep) + "-|"]
+           "|" + "|".join(sep) + "|"]
     for r in cells:
         out.append("| " + " | ".join(_pad(c, w[i], numeric[i]) for i, c in enumerate(r)) + " |")
     return "\n".join(out)
