@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from ..numbers import fmt_plain
 
 EPS = 1e-9
+BLANK = "tom"  # a "–" cell
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def parse_relation(text: str) -> Relation:
 class Val:
     v: float
     tol: float
-    how: str  # lagrat | tryckt | summa | varav | relation
+    how: str  # lagrat | tryckt | summa | varav | relation | tom
     computed: float | None = None
 
 
@@ -142,8 +143,9 @@ class Ledger:
         return val
 
     def value(self, pid: str, col: str) -> float | None:
+        """The figure to show; None for nothing or for "–"."""
         v = self.get(pid, col)
-        return None if v is None else v.v
+        return None if v is None or v.how == BLANK else v.v
 
     def name(self, pid: str) -> str:
         p = self.posts.get(pid)
@@ -166,7 +168,8 @@ class Ledger:
             return None
         if col in p.values:
             stored = p.values[col]
-            return None if stored is None else Val(float(stored), self.unit_tol, "lagrat")
+            # null is "–": nothing there, which sums and relations treat as zero.
+            return Val(0.0, 0.0, BLANK) if stored is None else Val(float(stored), self.unit_tol, "lagrat")
         if p.summa is not None:
             return self._printed(p, col, self._sum(p.summa, col), "summa")
         if p.varav and p.varav_fullstandig:
@@ -182,26 +185,22 @@ class Ledger:
             return Val(float(p.tryckt[col]), self.unit_tol, "tryckt")
         return None
 
-    def _explicit_blank(self, pid: str, col: str) -> bool:
-        p = self.posts.get(pid)
-        return p is not None and col in p.values and p.values[col] is None
-
     def _sum(self, terms: list[str], col: str) -> tuple[float, float, int] | None:
-        """Sum of the terms in one column. A term stored as null ("–") counts as 0;
-        a term with no value at all makes the sum unknown, so that a column only
-        some parts have never shows a misleading partial total."""
+        """Sum of the terms in one column; n counts the terms with a figure.
+        A "–" term counts as 0; a term with no value at all makes the sum
+        unknown, so that a column only some parts have never shows a misleading total."""
         total, tol, n = 0.0, 0.0, 0
         for t in terms:
             sign, ref = parse_term(t)
             v = self.get(ref, col)
             if v is None:
-                if self._explicit_blank(ref, col):
-                    continue
                 return None
+            if v.how == BLANK:
+                continue
             total += sign * v.v
             tol += v.tol
             n += 1
-        return (total, tol, n) if n else None
+        return (total, tol, n) if terms else None
 
     def _solve(self, pid: str, rel: Relation, col: str) -> tuple[float, float, int] | None:
         if rel.ratio:
@@ -223,9 +222,9 @@ class Ledger:
                 continue
             v = self.get(pid, c)
             if v is None:
-                if self._explicit_blank(pid, c):
-                    continue  # "–": nothing budgeted, so the deviation is the outcome itself
                 return None
+            if v.how == BLANK:
+                continue  # "–": nothing budgeted, so the deviation is the outcome itself
             acc += k * v.v
             tol += v.tol
             n += 1
@@ -236,7 +235,9 @@ class Ledger:
             if col in p.tryckt:
                 return Val(float(p.tryckt[col]), self.unit_tol, "tryckt")
             return None
-        computed, tol, _ = got
+        computed, tol, n = got
+        if n == 0 and col not in p.tryckt:
+            return Val(0.0, 0.0, BLANK)  # every part is "–"
         if col not in p.tryckt:
             return Val(computed, tol, how, computed)
         printed = float(p.tryckt[col])
