@@ -121,3 +121,23 @@ def test_missing_report_is_one_clear_line(project_copy):
     r = run_cli("build", "delar-mars-2024", cwd=project_copy)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "RR001" in r.stderr and "delar-mars-2025" in r.stderr  # did-you-mean
+
+
+def test_every_heading_starts_a_block(built_report):
+    """Pandoc reads '## X' as a heading only after a blank line; otherwise it silently joins the paragraph."""
+    lines = built_report["md"].read_text(encoding="utf-8").splitlines()
+    in_meta = lines[0] == "---"
+    for i, line in enumerate(lines[1:], 1):
+        if in_meta:
+            in_meta = line != "---"
+            continue
+        if line.startswith("#"):
+            assert lines[i - 1] == "", f"line {i + 1}: heading {line!r} follows text"
+
+
+def test_area_headings_reach_the_docx(built_report):
+    import docx
+
+    d = docx.Document(str(built_report["docx"]))
+    headings = {p.text for p in d.paragraphs if p.style.name.startswith("Heading")}
+    assert {"Kollektivtrafik", "Regional utveckling", "Medarbetare", "Ekonomi"} <= headings
