@@ -20,6 +20,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     warnings: list = field(default_factory=list)
     skipped: bool = False
+    inputs: list[Path] = field(default_factory=list)  # files the build read (Report.files), for the cache
 
 
 def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | None = None,
@@ -49,7 +50,7 @@ def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | No
                 final = out_dir / f"{report_id}.{fmt}"
                 os.replace(files[fmt], final)
                 outputs.append(final)
-        return BuildResult(report_id, outputs, warnings)
+        return BuildResult(report_id, outputs, warnings, inputs=list(report.files))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
