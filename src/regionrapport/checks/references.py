@@ -41,10 +41,22 @@ def unknown_post(report, collector):
     for src, smap in ((report.budget.tabeller, report.budget_smap), (report.outcomes.tabeller, report.smap)):
         for tid, table in src.items():
             for i, row in enumerate(table.rader):
-                ref = row if isinstance(row, str) else row.post
-                if ref is not None and ref not in posts:
-                    path = ("tabeller", tid, "rader", i) + (() if isinstance(row, str) else ("post",))
-                    collector.add(smap.diag(path, "RR101", f"Tabell {table.rubrik}: raden '{ref}' finns inte.", _close(ref, posts)))
+                if isinstance(row, str):
+                    refs = [(row, ())]
+                elif row.andel is not None:  # a derived row names its posts too
+                    refs = [(r, ("andel", k)) for k, r in enumerate(row.andel)]
+                else:
+                    refs = [(row.post, ("post",)), (row.forandring, ("forandring",))]
+                for ref, sub in refs:
+                    if ref is not None and ref not in posts:
+                        path = ("tabeller", tid, "rader", i) + sub
+                        collector.add(smap.diag(path, "RR101", f"Tabell {table.rubrik}: raden '{ref}' finns inte.", _close(ref, posts)))
+                shown = [c if isinstance(c, str) else c.kolumn for c in table.kolumner]
+                for k, cid in enumerate(getattr(row, "kolumner", None) or []):
+                    if cid not in shown:
+                        collector.add(smap.diag(("tabeller", tid, "rader", i, "kolumner", k), "RR108",
+                                                f"Tabell {table.rubrik}: raden visar kolumnen '{cid}', som tabellen inte har.",
+                                                _close(cid, shown) or "Ange kolumner ur tabellens 'kolumner'."))
             for i, col in enumerate(table.kolumner):
                 cid = col if isinstance(col, str) else col.kolumn
                 if cid not in report.columns and cid != "kommentar":

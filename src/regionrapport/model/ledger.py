@@ -52,13 +52,25 @@ class ColumnRef(Strict):
 class Row(Strict):
     post: Id | None = Field(None, description="Post id.")
     rubrik: Text | None = Field(None, description="A heading row without figures.")
-    namn: Text | None = Field(None, description="Label override for this table.")
-    stil: str = Field("normal", pattern="^(normal|summa|varav|rubrik)$")
+    forandring: Id | None = Field(
+        None, description="Derived row: the post's change in percent, each column against the column before it "
+                          "in the table's column order (e.g. 'Förändring jämfört med föregående år').")
+    andel: tuple[Id, Id] | None = Field(
+        None, description="Derived row: [a, b] gives a as a percentage of b in every column "
+                          "(e.g. the result as a share of taxes and grants).")
+    kolumner: list[Id] | None = Field(
+        None, description="Derived row only: the columns that show a value (default: every column that can).")
+    namn: Text | None = Field(None, description="Label override for this table (the label of a derived row).")
+    stil: str = Field("normal", pattern="^(normal|summa|varav|rubrik|kursiv)$",
+                      description="normal, summa (bold), varav (indented, italic), kursiv (italic), rubrik.")
 
     @model_validator(mode="after")
     def _one_of(self):
-        if (self.post is None) == (self.rubrik is None):
-            raise ValueError("en rad har antingen 'post' eller 'rubrik'")
+        given = [k for k in ("post", "rubrik", "forandring", "andel") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("en rad har precis en av 'post', 'rubrik', 'forandring' eller 'andel'")
+        if self.kolumner is not None and given[0] in ("post", "rubrik"):
+            raise ValueError("'kolumner' gäller bara en härledd rad ('forandring' eller 'andel')")
         return self
 
 
@@ -71,3 +83,6 @@ class Table(Strict):
     fotnoter: list[Text] = Field(default_factory=list)
     kommentarer: bool = Field(False, description="Show a Kommentar column with each post's kommentar.")
     enhet: Text | None = Field(None, description="Unit override (e.g. tkr).")
+    decimaler: int | None = Field(None, ge=0, le=3,
+                                  description="Decimals of the amounts in this table (default: whole units), "
+                                              "e.g. 1 for figures given in tenths of a million.")

@@ -10,6 +10,7 @@ import datetime as dt
 
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..compute import derived as D
 from ..compute import goals as G
 from ..numbers import fmt_amount, fmt_number, fmt_percent
 
@@ -67,13 +68,15 @@ class Context:
         text = override or (c.rubrik if c else col_id)
         return text.replace("{ar}", str(self.ar)).replace("{fg_ar}", str(self.ar - 1))
 
-    def cell(self, pid: str, col: str) -> str:
+    def cell(self, pid: str, col: str, decimals: int | None = None) -> str:
         v = self.r.ledger.value(pid, col)
         c = self.r.columns.get(col)
         if c is not None and c.format == "procent":
             return fmt_percent(v, 1) if v is not None else ""
         if c is not None and c.format == "decimal":
             return fmt_number(v, 1) if v is not None else ""
+        if decimals:
+            return fmt_number(v, decimals)
         return fmt_amount(v, empty="–" if v is None and self._has_any(pid) else "")
 
     def _has_any(self, pid):
@@ -96,7 +99,7 @@ class Context:
                 if cid == "kommentar":
                     cells.append(self.text(post.kommentar or "", inline=True))
                 else:
-                    cells.append(self.cell(pid, cid))
+                    cells.append(self.cell(pid, cid, t.decimaler))
             rows.append({"label": label or post.namn or pid, "cells": cells, "stil": style, "niva": depth, "post": pid})
             if t.visa_varav and post.varav:
                 for child in post.varav:
@@ -108,6 +111,8 @@ class Context:
                 add(row, None, "normal", 0)
             elif row.rubrik is not None:
                 rows.append({"label": row.rubrik, "cells": [""] * len(cols), "stil": "rubrik", "niva": 0, "post": None})
+            elif row.forandring is not None or row.andel is not None:
+                rows.append(self.derived_row(row, [c for c, _ in cols]))
             else:
                 add(row.post, row.namn, row.stil, 1 if row.stil == "varav" else 0)
         return {
@@ -117,6 +122,20 @@ class Context:
             "rader": rows, "fotnoter": [self.text(f, inline=True) for f in t.fotnoter],
             "enhet": t.enhet or self.org.enhet,
         }
+
+    def derived_row(self, row, col_ids: list[str]) -> dict:
+        """A percent row computed from the figures the table shows (compute/derived.py)."""
+        figures = [c for c in col_ids if c != "kommentar"]
+        if row.forandring is not None:
+            values = D.change_percent(self.r.ledger.value, row.forandring, figures)
+            label = row.namn or "Förändring, %"
+        else:
+            part, whole = row.andel
+            values = D.share_percent(self.r.ledger.value, part, whole, figures)
+            label = row.namn or f"{self.r.ledger.name(part)} i procent av {self.r.ledger.name(whole).lower()}"
+        shown = set(row.kolumner) if row.kolumner is not None else set(figures)
+        cells = [fmt_percent(values[c], 1) if c in shown and values.get(c) is not None else "" for c in col_ids]
+        return {"label": label, "cells": cells, "stil": row.stil, "niva": 1 if row.stil == "varav" else 0, "post": None}
 
     # -- goals --------------------------------------------------------------
     def goal_views(self) -> dict:
@@ -155,7 +174,10 @@ class Context:
                 metrics.append(view)
                 all_metrics.append(view)
             area = areas.setdefault(g.omrade, {"id": g.omrade, "mal": []})
-            area["mal"].append({"id": gid, "namn": g.namn, "matetal": metrics})
+            area_def = org.omraden.get(g.omrade)
+            area["mal"].append({"id": gid, "namn": g.namn, "matetal": metrics, "omrade": g.omrade,
+                                "omrade_namn": area_def.namn if area_def else g.omrade,
+                                "perspektiv": g.perspektiv or (area_def.perspektiv if area_def else None)})
         self._goal_views = {"omraden": areas, "matetal": all_metrics}
         return self._goal_views
 
@@ -260,9 +282,36 @@ class Context:
             "namnder": committees,
             "omraden": areas,
             "uppdrag_per_perspektiv": assignments_by_persp,
+            **self.budget_views(),
             "malsammanfattning": status_rows,
             "texter": {k: self.text(v) for k, v in o.texter.items()},
             "serier": {k: v.model_dump() for k, v in o.serier.items()},
+        }
+
+    def budget_views(self) -> dict:
+        """What a budget document shows: goals per perspective with their closing outcomes
+        (bokslut) and target values per year, and assignments per area."""
+        org, b = self.org, self.r.budget
+        goals = [g for a in self.goal_views()["omraden"].values() for g in a["mal"]]
+        per_persp = []
+        for pid, pname in org.perspektiv.items():
+            mine = [g for g in goals if g["perspektiv"] == pid]
+            if mine:
+                per_persp.append({"id": pid, "namn": pname, "mal": mine})
+        metrics = [mt for g in b.mal.values() for mt in g.matetal.values()]
+        per_area = []
+        for aid, a in list(org.omraden.items()) + [(None, None)]:
+            items = [self.assignment(k) for k, u in b.uppdrag.items()
+                     if (u.omrade == aid if aid else u.omrade not in org.omraden)]
+            if items:
+                per_area.append({"id": aid, "namn": a.namn if a else "", "uppdrag": items})
+        return {
+            "mal_per_perspektiv": per_persp,
+            # The years of the budget's goal table: closing outcomes, then this year's
+            # target (mal) and the later target values (malvarden).
+            "malar": {"bokslut": sorted({y for mt in metrics for y in mt.bokslut}),
+                      "malvarden": [b.ar] + sorted({y for mt in metrics for y in mt.malvarden if y != b.ar})},
+            "uppdrag_per_omrade": per_area,
         }
 
     def assignment(self, aid: str) -> dict:

@@ -61,6 +61,9 @@ def amounts_table(view: dict) -> str:
         if r["stil"] == "varav":
             label = "\u2003" * max(1, r["niva"]) + f"*{label}*"
             cells = r["cells"]
+        elif r["stil"] == "kursiv":
+            label = f"*{label}*"
+            cells = [f"*{c}*" if c else c for c in r["cells"]]
         elif r["stil"] in ("summa", "rubrik"):
             label = f"**{label}**"
             cells = [f"**{c}**" if c and r["stil"] == "summa" else c for c in r["cells"]]
@@ -94,9 +97,13 @@ def render_markdown(report, env: Environment | None = None) -> str:
     data = ctx.build()
     env = env or make_env(report.project.templates_dir)
     env.globals.update(tabell=ctx.table_view, **ctx.helpers())
-    name = f"{report.outcomes.rapport.typ}.md.j2"
+    typ = report.outcomes.rapport.typ
+    name = f"{typ}.md.j2"
+    # A kind declared in organisation.yaml (rapporttyper) needs no template of its
+    # own: the generic one renders its section list.
+    names = [name, "rapport.md.j2"] if typ in report.org.rapporttyper else [name]
     try:
-        text = env.get_template(name).render(**data)
+        text = env.select_template(names).render(**data)
     except TemplateNotFound as e:
         raise ReportError([report.smap.diag(("rapport", "typ"), "RR501",
                                             f"Mallen '{e.name}' finns varken i templates/ eller bland de inbyggda mallarna.",

@@ -1,0 +1,45 @@
+"""Derived table rows: percent change column over column, and one post as a share of another.
+
+These are figures a table prints under its amounts ("Förändring jämfört med
+föregående år", "Resultat i förhållande till skatteintäkter ..."). They are
+computed from the figures the table shows, so they agree with what the reader
+sees: from the printed (rounded) totals when the source prints them.
+
+Rules:
+- change: (this − previous) / previous × 100, the previous column being the one
+  before it in the table's column order. The first column has none. No value
+  when either figure is missing, the previous one is zero, or the two lie on
+  opposite sides of zero (a percent change across zero means nothing). For a
+  series stored negative (costs), a growing cost gives a positive change.
+- share: a / |b| × 100 per column; no value when either is missing or b is zero.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+EPS = 1e-9
+
+Lookup = Callable[[str, str], "float | None"]
+
+
+def change_percent(value: Lookup, post: str, columns: list[str]) -> dict[str, float | None]:
+    """Percent change of `post` in each column against the column before it."""
+    out: dict[str, float | None] = {}
+    for i, col in enumerate(columns):
+        out[col] = None
+        if i == 0:
+            continue
+        prev, cur = value(post, columns[i - 1]), value(post, col)
+        if prev is None or cur is None or abs(prev) < EPS or prev * cur < 0:
+            continue
+        out[col] = 100.0 * (cur - prev) / prev
+    return out
+
+
+def share_percent(value: Lookup, part: str, whole: str, columns: Iterable[str]) -> dict[str, float | None]:
+    """`part` as a percentage of `whole`, column by column."""
+    out: dict[str, float | None] = {}
+    for col in columns:
+        a, b = value(part, col), value(whole, col)
+        out[col] = None if a is None or b is None or abs(b) < EPS else 100.0 * a / abs(b)
+    return out
