@@ -47,7 +47,7 @@ class ReportKind(Strict):
 
 
 class Organisation(Strict):
-    namn: Text = Field(description="The organisation's name as printed, e.g. 'Region Kronoberg'.")
+    namn: Text = Field(description="The organisation's name as printed, e.g. 'Region X' or 'X kommun'.")
     enhet: Text = Field("mnkr", description="Unit of amounts, printed in table headers.")
     perspektiv: dict[Id, Text] = Field(default_factory=dict, description="Perspective id -> name.")
     omraden: dict[Id, Area] = Field(default_factory=dict, description="Area id -> area.")
@@ -59,7 +59,14 @@ class Organisation(Strict):
     malkolumner: list[str] = Field(
         default_factory=lambda: ["matetal", "utfall", "historik", "mal", "status", "trend", "kommentar"],
         description="Columns of the goal tables, in order.")
-    malrubriker: dict[str, Text] = Field(default_factory=dict, description="Header text per goal-table column.")
+    malrubriker: dict[str, Text] = Field(
+        default_factory=dict, description="Header text per goal-table column; '{ar}' becomes the year "
+                                          "(e.g. utfall: 'Utfall {ar}', historik: 'Utfall {ar}', mal: 'Mål {ar}').")
+    texter: dict[Id, Text] = Field(
+        default_factory=dict, description="The organisation's own standard sentences, used by the built-in templates "
+                                          "instead of their neutral wording: malinledning (above the goal tables), "
+                                          "malsammanfattning (above the summary table). Markdown with the text helpers "
+                                          "(uppfyllda, delvis, antal ...).")
     kolumner: dict[Id, Column] = Field(default_factory=dict, description="Figure columns.")
     relationer: list[str] = Field(default_factory=list, description="Column relations such as 'avvikelse = utfall - budget'.")
     rapporttyper: dict[Id, ReportKind] = Field(default_factory=dict, description="Section order per report kind.")

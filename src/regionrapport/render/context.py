@@ -271,7 +271,8 @@ class Context:
         return {
             "org": {"namn": org.namn, "enhet": org.enhet, "farger": dict(org.farger),
                     "status": {k: getattr(org.status, k).model_dump() for k in G.STATUSES},
-                    "malkolumner": list(org.malkolumner), "malrubriker": dict(org.malrubriker)},
+                    "malkolumner": list(org.malkolumner), "malrubriker": dict(org.malrubriker),
+                    "texter": {k: self.text(v) for k, v in org.texter.items()}},
             "rapport": {"id": r.id, "titel": o.rapport.titel, "undertitel": o.rapport.undertitel or "",
                         "typ": o.rapport.typ, "ar": o.rapport.ar, "fg_ar": o.rapport.ar - 1,
                         "period": period.namn if period else o.rapport.period,
