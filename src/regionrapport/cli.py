@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -94,10 +93,19 @@ def check(reports, all_, fmt, strict, project_dir):
               help="Comma-separated output formats: md, docx, pdf.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: out/ in the project).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Reports built at the same time, each in its own process (default: the number of cores).")
+@click.option("--force", is_flag=True, help="Rebuild even the reports whose inputs are unchanged since the last build.")
 @project_option
-def build(reports, all_, formats, out_dir, strict, project_dir):
-    """Build REPORTS to out/REPORT/REPORT.{md,docx,pdf}."""
-    from .commands.build import FORMATS, build as run_build
+def build(reports, all_, formats, out_dir, strict, jobs, force, project_dir):
+    """Build REPORTS to out/REPORT/REPORT.{md,docx,pdf}.
+
+    A report whose data, templates, organisation.yaml and tool version are unchanged
+    since its last build, and whose outputs are still there, is skipped.
+    """
+    # Only light imports until something needs building: a no-op build hashes files and stops.
+    from .commands import build_all
+    from .commands.cache import FORMATS, find_root, report_ids
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     bad = [f for f in wanted if f not in FORMATS]
@@ -105,22 +113,19 @@ def build(reports, all_, formats, out_dir, strict, project_dir):
         raise click.UsageError(f"okänt format: {', '.join(bad) or '(inget)'}; välj bland {', '.join(FORMATS)}")
     if not reports and not all_:
         raise click.UsageError("ange en rapport, t.ex. 'rapport build delar-mars-2025', eller --all")
-    project = _project(project_dir)
-    failed = False
-    for rid in _report_ids(project, reports, all_):
-        t0 = time.perf_counter()
-        try:
-            res = run_build(project, rid, wanted, Path(out_dir) if out_dir else None, strict)
-        except ReportError as e:
-            click.echo(render_text(e.diagnostics, color=_color(sys.stderr)), err=True)
-            click.echo(f"{rid}: inget skrevs ({len(e.diagnostics)} problem).", err=True)
-            failed = True
-            continue
-        if res.warnings:
-            click.echo(render_text(res.warnings, color=_color(sys.stderr)), err=True)
-        files = ", ".join(str(p) for p in res.outputs)
-        click.echo(f"{rid}: {files} ({time.perf_counter() - t0:.1f} s)")
-    sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
+    root = find_root(Path(project_dir) if project_dir else None)
+    if root is None:
+        _project(project_dir)  # says, the usual way, that there is no organisation.yaml
+    ids = report_ids(root) if all_ else list(reports)
+    if not ids:
+        click.echo(f"Inga rapporter i {root / 'data' / 'outcomes'}.", err=True)
+        sys.exit(EXIT_USAGE)
+    reporter = build_all.RichReporter() if _color(sys.stderr) else build_all.PlainReporter(color=False)
+    try:
+        summary = build_all.run(root, ids, wanted, Path(out_dir) if out_dir else None, strict, force, jobs, reporter)
+    except ReportError as e:
+        _fail(e)
+    sys.exit(EXIT_USAGE if summary.crashed else EXIT_PROBLEMS if summary.failed else EXIT_OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

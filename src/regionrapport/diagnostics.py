@@ -36,6 +36,15 @@ class ReportError(Exception):
         super().__init__("\n".join(format_text_line(d) for d in self.diagnostics))
 
 
+class UsageProblem(Exception):
+    """A request that cannot be carried out as asked (exit 2): no git repository,
+    a file in the way, an unknown revision. The message is the whole story."""
+
+    def __init__(self, message: str, hint: str = ""):
+        self.message, self.hint = message, hint
+        super().__init__(message + (f"\n    tips: {hint}" if hint else ""))
+
+
 @dataclass
 class Collector:
     """Gathers diagnostics so that validation reports every problem, then stops once."""

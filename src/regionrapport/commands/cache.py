@@ -1,0 +1,241 @@
+"""Incremental builds: skip a report whose inputs and outputs are exactly as its last build left them.
+
+After a successful build a stamp is written to OUT/.rapport-cache/REPORT.json with
+content hashes (sha256) of everything the build read:
+
+- the report's data files (`Report.files`: its outcomes file, its budget, organisation.yaml)
+  and the files organisation.yaml names (logotyp, referensdokument, typstmall);
+- every file under the project's templates/ (a report can use any of them: sections are
+  included by name), so a new override file counts as a change too;
+- the tool itself: its version, a digest of the package's code, built-in templates and
+  resources, and the names (with versions) of the installed distributions, which
+  cover pandoc, typst and matplotlib;
+- the requested formats;
+
+and the hashes of the outputs written. A report is fresh when all of these match, so
+the cache never serves output that differs from what a build would write: a changed
+figure rebuilds; a file touched but unchanged does not (content, not mtimes); an
+output deleted or edited by hand rebuilds.
+
+Deciding freshness reads and hashes files only: no YAML parsing, no pydantic, no
+heavy imports. That is what keeps a no-op `rapport build --all` at a few tens of
+milliseconds, most of it the interpreter's start.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+
+FORMATS = ("md", "docx", "pdf")  # the same as commands.build.FORMATS; importing that module is heavy
+STAMP_FORMAT = 1
+CACHE_DIR = ".rapport-cache"
+ORG_FILE = "organisation.yaml"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def find_root(start: Path | None = None) -> Path | None:
+    """The nearest folder upwards with organisation.yaml, or None (project.find_root raises instead)."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / ORG_FILE).is_file():
+            return d
+    return None
+
+
+def report_ids(root: Path) -> list[str]:
+    return sorted(p.stem for p in (root / "data" / "outcomes").glob("*.yaml"))
+
+
+def file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def _tree_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith("."))
+
+
+_TOOL: str | None = None
+
+
+def tool_fingerprint() -> str:
+    """The tool's version, its code, built-in templates and resources, and the installed distributions.
+
+    An editable install keeps its version number while its code changes, so the code
+    itself is hashed; the distributions' dist-info names carry the versions of pandoc
+    (pypandoc-binary), typst and matplotlib, read with one directory listing.
+    """
+    global _TOOL
+    if _TOOL is None:
+        h = hashlib.sha256(f"{__version__}\n{sys.version_info[:2]}\n".encode())
+        for p in _tree_files(PACKAGE_DIR):
+            h.update(str(p.relative_to(PACKAGE_DIR)).encode() + b"\0" + p.read_bytes() + b"\0")
+        for site in {str(Path(p).resolve()) for p in sys.path if p.endswith("-packages")}:
+            try:
+                h.update("\n".join(sorted(n for n in os.listdir(site) if n.endswith(".dist-info"))).encode())
+            except OSError:
+                pass
+        _TOOL = h.hexdigest()
+    return _TOOL
+
+
+def template_files(root: Path) -> list[Path]:
+    return _tree_files(root / "templates")
+
+
+def stamp_path(out_root: Path, report_id: str) -> Path:
+    return out_root / CACHE_DIR / f"{report_id}.json"
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(Path(path).resolve())
+
+
+@dataclass
+class Stamp:
+    """What the last successful build of one report read and wrote."""
+
+    formats: list[str]
+    tool: str
+    inputs: dict[str, str]  # path relative to the project (or absolute) -> sha256
+    outputs: dict[str, str]  # file name inside out/REPORT/ -> sha256
+    warnings: list[dict] = field(default_factory=list)  # Diagnostic.as_dict(), replayed when skipped
+
+    @classmethod
+    def read(cls, path: Path) -> "Stamp | None":
+        try:
+            d = json.loads(path.read_text(encoding="utf-8"))
+            if d.get("stamp") != STAMP_FORMAT:
+                return None
+            return cls(list(d["formats"]), d["tool"], dict(d["inputs"]), dict(d["outputs"]), list(d.get("warnings", [])))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # unreadable or from another version: simply rebuild
+
+    def write(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"stamp": STAMP_FORMAT, "formats": self.formats, "tool": self.tool, "inputs": self.inputs,
+                "outputs": self.outputs, "warnings": self.warnings}
+        import tempfile
+
+        # Written atomically: parallel workers write different stamps, but a reader must
+        # never see half a file.
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".json", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False, indent=1, sort_keys=True)
+        os.replace(tmp, path)
+
+
+def stale_reason(root: Path, out_root: Path, report_id: str, formats) -> str | None:
+    """None when the report's outputs are up to date; otherwise why it must be built (Swedish)."""
+    if not _SAFE_ID.match(report_id) or ".." in report_id:
+        return "ogiltigt namn"  # the build itself reports the problem
+    stamp = Stamp.read(stamp_path(out_root, report_id))
+    if stamp is None:
+        return "inte byggd tidigare"
+    if [f for f in FORMATS if f in formats] != stamp.formats:
+        return "andra format än förra gången"
+    if stamp.tool != tool_fingerprint():
+        return "verktyget har ändrats"
+    for rel, digest in stamp.inputs.items():
+        if file_hash(root / rel) != digest:
+            return f"ändrad: {rel}"
+    known = {k for k in stamp.inputs if k.startswith("templates/")}
+    for p in template_files(root):
+        if _rel(p, root) not in known:
+            return f"ny mall: {_rel(p, root)}"
+    out_dir = out_root / report_id
+    for name, digest in stamp.outputs.items():
+        got = file_hash(out_dir / name)
+        if got is None:
+            return f"utdata saknas: {name}"
+        if got != digest:
+            return f"utdata ändrad: {name}"
+    return None
+
+
+def replayed_warnings(out_root: Path, report_id: str) -> list:
+    """The warnings of the build that made the current outputs: a skipped build still shows them."""
+    from ..diagnostics import Diagnostic
+
+    stamp = Stamp.read(stamp_path(out_root, report_id))
+    return [Diagnostic(**w) for w in stamp.warnings] if stamp else []
+
+
+def outputs_of(out_root: Path, report_id: str) -> list[Path]:
+    stamp = Stamp.read(stamp_path(out_root, report_id))
+    return [out_root / report_id / n for n in stamp.outputs] if stamp else []
+
+
+def _org_files(project) -> list[Path]:
+    """Files organisation.yaml names: they shape the output as much as the templates do."""
+    out = []
+    for attr in ("logotyp", "referensdokument", "typstmall"):
+        rel = getattr(project.org, attr, None)
+        if rel:
+            out.append(project.root / rel)
+    return out
+
+
+def cached_build(project, report_id: str, formats=FORMATS, out_root: Path | None = None, strict: bool = False,
+                 force: bool = False):
+    """`commands.build.build` behind the cache: returns its BuildResult, with `skipped=True`
+    (and the last build's outputs and warnings) when nothing it depends on has changed."""
+    from ..diagnostics import ReportError
+    from .build import BuildResult, build
+
+    root = project.root
+    out_root = Path(out_root) if out_root else root / "out"
+    formats = tuple(f for f in FORMATS if f in formats)
+    if not force and stale_reason(root, out_root, report_id, formats) is None:
+        warnings = replayed_warnings(out_root, report_id)
+        if strict and warnings:
+            raise ReportError(warnings)
+        return BuildResult(report_id, outputs_of(out_root, report_id), warnings, skipped=True)
+
+    # Hash the inputs before building: an input edited during the build then leaves a
+    # stamp that no longer matches it, and the next build runs again.
+    old = Stamp.read(stamp_path(out_root, report_id)) if _SAFE_ID.match(report_id) else None
+    candidates = [root / ORG_FILE, root / "data" / "outcomes" / f"{report_id}.yaml", *template_files(root),
+                  *_org_files(project), *(root / rel for rel in (old.inputs if old else {}))]
+    before = {_rel(p, root): file_hash(p) for p in candidates}
+
+    res = build(project, report_id, formats, out_root, strict)
+    read = list(getattr(res, "inputs", None) or ())
+    if not read:
+        return res  # a build that does not say what it read cannot be cached safely
+
+    inputs = {}
+    for p in [*read, root / ORG_FILE, *template_files(root), *_org_files(project)]:
+        rel = _rel(p, root)
+        digest = before.get(rel) or file_hash(Path(p))
+        if digest is not None:
+            inputs[rel] = digest
+    out_dir = out_root / report_id
+    outputs = {}
+    for p in map(Path, res.outputs):
+        try:
+            name = p.resolve().relative_to(out_dir.resolve()).as_posix()
+        except ValueError:
+            continue
+        digest = file_hash(p)
+        if digest is not None:
+            outputs[name] = digest
+    Stamp(list(formats), tool_fingerprint(), dict(sorted(inputs.items())), outputs,
+          [w.as_dict() for w in res.warnings]).write(stamp_path(out_root, report_id))
+    return res
