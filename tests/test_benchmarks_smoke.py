@@ -1,0 +1,68 @@
+"""Smoke tests of benchmarks/: the synthetic organisation is valid, and run.py runs end to end.
+
+No timing is asserted here (timings vary with the machine and its load); the
+numbers themselves are for `make bench` and docs/performance.md.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from regionrapport.commands.check import check
+from regionrapport.project import load_project
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_synthetic_organisation_passes_check(tmp_path, scale):
+    counts = generate.generate(tmp_path, scale)
+    assert counts["committees_and_units"] == 9 * scale
+    assert counts["metrics"] == 30 * scale and counts["assignments"] == 50 * scale
+    result = check(load_project(tmp_path), [counts["report"]])
+    assert result.reports[counts["report"]] is not None
+    assert result.diagnostics == []
+
+
+def test_synthetic_sums_are_consistent(tmp_path):
+    """The printed totals agree with the parts: a wrong generator would show up as RR201/RR204."""
+    counts = generate.generate(tmp_path, 3)
+    project = load_project(tmp_path)
+    report = check(project, [counts["report"]]).reports[counts["report"]]
+    led = report.ledger
+    committees = list(report.budget.namnder)
+    assert len(committees) == 9
+    total = sum(led.value(c, "utfall") for c in committees)
+    assert led.value("verksamhetens_nettokostnad", "utfall") == total
+    assert led.value("resultat", "utfall") == total + led.value("skatteintakter", "utfall")
+    assert led.get("resultat", "utfall").how == "tryckt"  # the printed figure is accepted
+
+
+def test_generator_is_deterministic(tmp_path):
+    generate.generate(tmp_path / "a", 2)
+    generate.generate(tmp_path / "b", 2)
+    for f in ("organisation.yaml", "data/budget/budget-syntet.yaml", "data/outcomes/delar-syntet.yaml"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+
+
+def test_run_quick_mode(tmp_path):
+    """Measurements 1–3 in quick mode: the build is captured, the bare tools replayed, ratios computed."""
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--only", "1,2,3", "--json", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["machine"]["nproc"] >= 1 and data["machine"]["python"]
+    results = {r["key"]: r for r in data["results"]}
+    assert set(results) == {"build", "check", "noop"}
+    for r in results.values():
+        assert r["ours"] > 0 and r["base"] > 0 and r["ratio"] == pytest.approx(r["ours"] / r["base"])
+    assert set(results["build"]["detail"]["bare_steps"]) == {"pandoc → docx", "pandoc → typst", "typst compile"}
+    assert "| Measurement |" in proc.stdout
