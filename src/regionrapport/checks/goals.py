@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from . import rule
 
+AMOUNT_UNITS = ("mnkr", "mkr", "tkr", "kr")  # both abbreviations of "miljoner kronor" are in use
+
 
 def _check_pair(green, yellow, diag):
     if not (0 < yellow < green <= 2):
@@ -50,8 +52,9 @@ def target_consistency(report, collector):
                 continue
             if isinstance(t, (int, float)) and mt.enhet == "procent" and not (0 <= t <= 100):
                 diag(f"målet {t:g} är ingen procentsats (0–100).", "Procent skrivs som procenttal: 65 betyder 65 %.")
-            if getattr(t, "typ", None) == "budget" and mt.enhet not in ("mnkr", "tkr", "kr"):
-                diag(f"ett budgetmål mäts i belopp, men enheten är '{mt.enhet}'.", "Sätt enhet: mnkr.")
+            if getattr(t, "typ", None) == "budget" and mt.enhet not in AMOUNT_UNITS:
+                diag(f"ett budgetmål mäts i belopp, men enheten är '{mt.enhet}'.",
+                     "Sätt enhet till en beloppsenhet: " + ", ".join(AMOUNT_UNITS) + ".")
             if hasattr(t, "minst") and mt.riktning == "lagre":
                 diag("'minst' passar inte riktning: lagre.", "Ett minimimål betyder att högre är bättre: riktning: hogre.")
             if hasattr(t, "hogst") and mt.riktning == "hogre":

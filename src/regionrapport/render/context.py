@@ -17,7 +17,8 @@ from ..numbers import fmt_amount, fmt_number, fmt_percent
 MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
           "oktober", "november", "december"]
 TREND = {"upp": ("↑", "förbättring"), "ned": ("↓", "försämring"), "oforandrad": ("→", "oförändrat")}
-UNIT_SUFFIX = {"procent": "\u00a0%", "dagar": "\u00a0dagar", "mnkr": "\u00a0mnkr", "tkr": "\u00a0tkr"}
+UNIT_SUFFIX = {"procent": "\u00a0%", "dagar": "\u00a0dagar", "mnkr": "\u00a0mnkr", "mkr": "\u00a0mkr", "tkr": "\u00a0tkr",
+               "kr": "\u00a0kr"}
 
 
 def swedish_date(d: dt.date) -> str:

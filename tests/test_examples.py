@@ -1,0 +1,113 @@
+"""End-to-end: the fictional Region Norrby (examples/region-norrby), built with configuration and
+two template overrides only, next to the Kronoberg example at the repository root."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from regionrapport.numbers import MINUS, NBSP
+
+NORRBY = "examples/region-norrby"
+
+
+def n(text: str) -> str:
+    return text.replace("-", MINUS).replace(" ", NBSP)
+
+
+def rows_of(md: str, caption: str) -> dict[str, list[str]]:
+    lines = md.splitlines()
+    end = next(i for i, line in enumerate(lines) if line.startswith(": " + caption))
+    i = end - 1
+    while not lines[i].startswith("|"):
+        i -= 1
+    start = i
+    while lines[start - 1].startswith("|"):
+        start -= 1
+    out = {"": [c.strip() for c in lines[start].strip().strip("|").split("|")]}
+    for line in lines[start + 2: i + 1]:
+        cells = [c.strip().strip("*").strip() for c in line.strip().strip("|").split("|")]
+        out[cells[0].strip("\u2003 *")] = cells[1:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def norrby(repo_root, tmp_path_factory):
+    """tertial2-2025 built once through the CLI, as a user runs it: {fmt: Path}."""
+    out = tmp_path_factory.mktemp("norrby")
+    proc = subprocess.run([sys.executable, "-m", "regionrapport.cli", "build", "--project", str(repo_root / NORRBY),
+                           "tertial2-2025", "--out", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return {fmt: out / "tertial2-2025" / f"tertial2-2025.{fmt}" for fmt in ("md", "docx", "pdf")}
+
+
+@pytest.fixture(scope="module")
+def md(norrby) -> str:
+    return norrby["md"].read_text(encoding="utf-8")
+
+
+def test_check_is_clean(repo_root):
+    proc = subprocess.run([sys.executable, "-m", "regionrapport.cli", "check", "--strict", "--project",
+                           str(repo_root / NORRBY)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "0 fel, 0 varningar" in proc.stderr
+
+
+def test_committee_deviations_with_breakdown(md):
+    rows = rows_of(md, "Nämndernas avvikelser")
+    assert rows[""] == ["mkr", "Periodavvikelse", "Prognosavvikelse"]
+    assert rows["Hälso- och vårdnämnden"] == [n("-30"), n("-75")]
+    assert rows["Summa nämnder"] == [n("-1"), n("-43")]
+    # each committee is followed by its two "varav" rows, which add up to it
+    lines = [line for line in md.splitlines() if "varav verksamhetsområden" in line or "varav centralt" in line]
+    assert len(lines) == 8
+    hvn = md[md.index("| Hälso- och vårdnämnden"):].splitlines()
+    assert "*varav verksamhetsområden*" in hvn[1] and n("-48") in hvn[1] and n("-95") in hvn[1]
+    assert "*varav centralt*" in hvn[2] and "18" in hvn[2] and "20" in hvn[2]
+
+
+def test_result_with_derived_share(md):
+    rows = rows_of(md, "Resultat i sammandrag")
+    assert rows[""][1:] == ["Utfall", "Budget", "Periodavvikelse", "Årsbudget", "Prognos", "Prognosavvikelse"]
+    assert rows["Årets resultat"] == ["104", "66", "38", "100", "109", "9"]
+    # 104 / (3371 + 1502), 66 / (3353 + 1493), 100 / 7270, 109 / 7307
+    assert rows["Resultat i procent av skatter och statsbidrag"] == \
+        [n("2,1 %"), n("1,4 %"), "", n("1,4 %"), n("1,5 %"), ""]
+
+
+def test_goal_table_shape_and_status_words(md):
+    rows = rows_of(md, "Invånarna har god tillgång till vård")
+    assert rows[""] == ["Mätetal", "Målvärde", "Resultat", "Analys"]
+    assert rows["Andel som fått ett första besök i specialiserad vård inom 90 dagar"][:2] == \
+        [n("80 %"), "[◐ " + n("76 %") + "]{.status-gul}"]  # 76/80 = 0,95: yellow from 90 % in Norrby
+    assert rows["Väntetid till medicinsk bedömning i primärvården"][1] == "[○ " + n("4 dagar") + "]{.status-rod}"
+    assert "◐ Delvis uppfyllt (minst 90 procent av målvärdet)" in md  # Norrby's own legend text
+
+
+def test_goal_summary_override(md):
+    rows = rows_of(md, "Mätetal per område och bedömning, tertial 2 2025")
+    assert rows[""] == ["Område", "● Uppfyllt", "◐ Delvis uppfyllt", "○ Inte uppfyllt", "– Ej mätt", "Antal mätetal"]
+    assert rows["Hälsa och vård"] == ["1", "1", "1", "0", "3"]
+    assert rows["Hela regionen"] == ["4", "3", "2", "1", "10"]
+    assert "## Nämndernas kommentarer" in md and "### Hälso- och vårdnämnden (HVN)" in md  # the second override
+
+
+def test_no_word_of_the_other_organisation(md, built_report):
+    kronoberg = built_report["md"].read_text(encoding="utf-8")
+    for word in ("Kronoberg", "Målet uppfyllt", "Otillfredsställande", "delår per mars", "mnkr"):
+        assert word not in md, word
+        assert word in kronoberg, word  # ... where they do belong
+    for word in ("Norrby", "Periodavvikelse", "Ej mätt", "tertial 2"):
+        assert word in md and word not in kronoberg, word
+
+
+def test_docx_and_pdf(norrby):
+    import docx
+    import pypdf
+
+    doc = docx.Document(str(norrby["docx"]))
+    cells = {c.text.strip() for t in doc.tables for row in t.rows for c in row.cells}  # varav rows are indented
+    assert {"Periodavvikelse", "Prognosavvikelse", "varav centralt", "Analys"} <= cells
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(str(norrby["pdf"])).pages)
+    assert "Region Norrby" in text and "Tertialrapport 2 2025" in text
