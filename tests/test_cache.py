@@ -57,7 +57,7 @@ def test_second_build_is_skipped_and_keeps_the_outputs(project_copy):
     assert md(project_copy) == before
     # The stamp lives beside the report folders, not inside them.
     assert stamp_path(project_copy / "out", REPORT).is_file()
-    assert sorted(p.name for p in (project_copy / "out" / REPORT).iterdir()) == [f"{REPORT}.md"]
+    assert not [p for p in (project_copy / "out" / REPORT).iterdir() if "cache" in p.name or p.suffix == ".json"]
 
 
 def test_touching_a_file_without_changing_it_does_not_rebuild(project_copy):
@@ -105,6 +105,15 @@ def test_template_change_rebuilds_every_report_using_it(project_copy):
     edit(override, "MARKÖR-1", "MARKÖR-2")
     assert build(project_copy, REPORT, "delar-kopia") == {REPORT: "built", "delar-kopia": "built"}
     assert "MARKÖR-2" in md(project_copy, "delar-kopia")
+
+
+def test_every_file_beside_the_report_counts_as_output(project_copy):
+    build(project_copy)
+    from regionrapport.commands.cache import Stamp
+
+    stamp = Stamp.read(stamp_path(project_copy / "out", REPORT))
+    assert set(stamp.outputs) == {p.relative_to(project_copy / "out" / REPORT).as_posix()
+                                  for p in (project_copy / "out" / REPORT).rglob("*") if p.is_file()}
 
 
 def test_missing_or_edited_output_rebuilds(project_copy):

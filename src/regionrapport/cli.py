@@ -128,5 +128,45 @@ def build(reports, all_, formats, out_dir, strict, jobs, force, project_dir):
     sys.exit(EXIT_USAGE if summary.crashed else EXIT_PROBLEMS if summary.failed else EXIT_OK)
 
 
+def _refuse(e) -> None:
+    """A request that cannot be carried out (UsageProblem): the message, a hint, exit 2."""
+    click.echo(f"rapport: {e.message}", err=True)
+    if e.hint:
+        click.echo(f"    tips: {e.hint}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+@main.command()
+@click.argument("args", nargs=-1, metavar="[REV_A [REV_B]] [REPORT ...]")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text for the terminal, markdown for a pull-request comment, json for tools.")
+@click.option("--base", metavar="BRANCH",
+              help="Main branch whose merge-base with HEAD is compared by default (default: origin/HEAD, main or master).")
+@project_option
+def diff(args, fmt, base, project_dir):
+    """What a change to the data does to the reports.
+
+    Compares two git revisions of the data in report terms: figures changed, the
+    derived figures (totals, deviations, result rows) that changed with them,
+    statuses that changed colour, metrics, assignments and committees added or
+    removed, and texts (word diff). Default: the merge-base of HEAD with the main
+    branch against the working tree, uncommitted changes included; with one
+    revision, that revision against the working tree.
+    """
+    from .commands import diff as D
+    from .diagnostics import UsageProblem
+    from .project import find_root
+
+    try:
+        root = find_root(Path(project_dir) if project_dir else None)
+        result = D.diff(root, list(args), base)
+    except ReportError as e:
+        _fail(e)
+    except UsageProblem as e:
+        _refuse(e)
+    click.echo(D.RENDERERS[fmt](result), nl=False)
+    sys.exit(EXIT_PROBLEMS if result.unreadable else EXIT_OK)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

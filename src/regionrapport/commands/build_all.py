@@ -223,7 +223,7 @@ class RichReporter(PlainReporter):
         if o.crash:
             c.print(Text(o.crash.rstrip(), style="red"))
         style = {BUILT: "green", SKIPPED: "dim", FAILED: "bold red"}[o.status]
-        c.print(Text(_line(o), style=style))
+        c.print(Text(_line(o), style=style), soft_wrap=True)
         if self.progress is not None:  # started: every report from here on was built, not skipped
             self.progress.advance(self.task)
 

@@ -228,7 +228,9 @@ def cached_build(project, report_id: str, formats=FORMATS, out_root: Path | None
             inputs[rel] = digest
     out_dir = out_root / report_id
     outputs = {}
-    for p in map(Path, res.outputs):
+    # Every file in the report's folder, not only the documents: the Markdown refers to
+    # the chart images beside it, and a deleted image must rebuild too.
+    for p in [*map(Path, res.outputs), *_tree_files(out_dir)]:
         try:
             name = p.resolve().relative_to(out_dir.resolve()).as_posix()
         except ValueError:
