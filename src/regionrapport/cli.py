@@ -168,5 +168,26 @@ def diff(args, fmt, base, project_dir):
     sys.exit(EXIT_PROBLEMS if result.unreadable else EXIT_OK)
 
 
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--name", help='The organisation\'s name as printed, e.g. "Region X" (default: from DIRECTORY).')
+@click.option("--ar", "year", type=int, help="Budget year of the example data (default: this year).")
+def init(directory, name, year):
+    """Create a new project in DIRECTORY: configuration, example data, templates/, README.
+
+    The project passes `rapport check` and builds as created; replace the example
+    figures with your own. Nothing is overwritten: an existing project is refused (exit 2)."""
+    from .commands.init import InitRefused, init as run_init
+
+    try:
+        files = run_init(Path(directory), name, year)
+    except InitRefused as e:
+        click.echo(f"rapport init: {e.message}\n    tips: {e.hint}", err=True)
+        sys.exit(EXIT_USAGE)
+    for f in files:
+        click.echo(str(f))
+    click.echo(f"Nytt projekt i {directory}: kör 'rapport check --all --project {directory}'.", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
