@@ -62,6 +62,13 @@ class Context:
         self.org = report.org
         self.ar = report.outcomes.rapport.ar
         self._goal_views = None
+        # Indexes and memos: areas, goals and texts each look up their own slice once,
+        # so a 100x organisation costs 100x, not 100x squared (benchmarks/, measurement 4).
+        self._groups: dict = {}
+        self._statuses: dict = {}
+        self._assignment_views: dict = {}
+        self._sandbox = None
+        self._compiled: dict = {}
 
     # -- amounts ------------------------------------------------------------
     def header(self, col_id: str, override: str | None = None) -> str:
@@ -183,10 +190,28 @@ class Context:
         return self._goal_views
 
     def statuses(self, mal=None, omrade=None, kategori=None) -> list[str]:
-        ms = self.goal_views()["matetal"]
-        return [m["status"] for m in ms
-                if (mal is None or m["mal_id"] == mal) and (omrade is None or m["omrade"] == omrade)
-                and (kategori is None or m["kategori"] == kategori)]
+        key = (mal, omrade, kategori)
+        if key not in self._statuses:
+            ms = self.goal_views()["matetal"]
+            if mal is not None:
+                ms = self._group(ms, "mal_id").get(mal, [])
+            elif omrade is not None:
+                ms = self._group(ms, "omrade").get(omrade, [])
+            self._statuses[key] = [m["status"] for m in ms
+                                   if (mal is None or m["mal_id"] == mal) and (omrade is None or m["omrade"] == omrade)
+                                   and (kategori is None or m["kategori"] == kategori)]
+        return self._statuses[key]
+
+    def _group(self, items, key: str) -> dict:
+        """Metric views (dicts) or budget items (models) grouped by one field, in their order; built once."""
+        memo = (id(items), key)
+        if memo not in self._groups:
+            groups: dict = {}
+            for k, item in (items.items() if isinstance(items, dict) else enumerate(items)):
+                value = item[key] if isinstance(item, dict) else getattr(item, key)
+                groups.setdefault(value, []).append(item if isinstance(item, dict) else k)
+            self._groups[memo] = (items, groups)  # holding items keeps its id from being reused
+        return self._groups[memo][1]
 
     # Template helpers: counts inside prose come from the data.
     def uppfyllda(self, mal=None, omrade=None, kategori=None) -> int:
@@ -215,8 +240,10 @@ class Context:
         if not source:
             return ""
         if "{{" in source or "{%" in source:
-            env = SandboxedEnvironment(autoescape=False)
-            source = env.from_string(source).render(**self.helpers())
+            if source not in self._compiled:
+                self._sandbox = self._sandbox or SandboxedEnvironment(autoescape=False)
+                self._compiled[source] = self._sandbox.from_string(source)
+            source = self._compiled[source].render(**self.helpers())
         source = source.strip()
         if inline:
             source = " ".join(source.split())
@@ -254,15 +281,15 @@ class Context:
                 "bedomning": org.bedomning.get(ass.bedomning, "") if ass and ass.bedomning else "",
                 "bedomning_id": ass.bedomning if ass else None,
                 "text": self.text(ass.text) if ass and ass.text else "",
-                "uppdrag": [self.assignment(k) for k, u in b.uppdrag.items() if u.omrade == aid],
-                "aktiviteter": [{"text": act.text, "kommentar": self.text(o.aktiviteter[k].kommentar, inline=True)
+                "uppdrag": [self.assignment(k) for k in self._group(b.uppdrag, "omrade").get(aid, [])],
+                "aktiviteter": [{"text": b.aktiviteter[k].text, "kommentar": self.text(o.aktiviteter[k].kommentar, inline=True)
                                  if k in o.aktiviteter and o.aktiviteter[k].kommentar else ""}
-                                for k, act in b.aktiviteter.items() if act.omrade == aid],
+                                for k in self._group(b.aktiviteter, "omrade").get(aid, [])],
                 "sammanfattning": self.sammanfattning(omrade=aid),
             })
         assignments_by_persp = []
         for pid, pname in org.perspektiv.items():
-            items = [self.assignment(k) for k, u in b.uppdrag.items() if u.perspektiv == pid]
+            items = [self.assignment(k) for k in self._group(b.uppdrag, "perspektiv").get(pid, [])]
             if items:
                 assignments_by_persp.append({"id": pid, "namn": pname, "uppdrag": items})
         status_rows = []
@@ -303,8 +330,9 @@ class Context:
         metrics = [mt for g in b.mal.values() for mt in g.matetal.values()]
         per_area = []
         for aid, a in list(org.omraden.items()) + [(None, None)]:
-            items = [self.assignment(k) for k, u in b.uppdrag.items()
-                     if (u.omrade == aid if aid else u.omrade not in org.omraden)]
+            ids = (self._group(b.uppdrag, "omrade").get(aid, []) if aid
+                   else [k for k, u in b.uppdrag.items() if u.omrade not in org.omraden])
+            items = [self.assignment(k) for k in ids]
             if items:
                 per_area.append({"id": aid, "namn": a.namn if a else "", "uppdrag": items})
         return {
@@ -317,6 +345,9 @@ class Context:
         }
 
     def assignment(self, aid: str) -> dict:
+        """One assignment's view; made once, as it is listed both per area and per perspective."""
+        if aid in self._assignment_views:
+            return self._assignment_views[aid]
         b, o, org = self.r.budget, self.r.outcomes, self.org
         a = b.uppdrag[aid]
         out = o.uppdrag.get(aid)
@@ -326,8 +357,10 @@ class Context:
             committees.append({"id": c, "namn": c_model.namn if c_model else c,
                                "kortnamn": (c_model.kortnamn or c_model.namn) if c_model else c,
                                "kommentar": self.text(out.kommentarer.get(c), inline=True) if out and out.kommentarer.get(c) else ""})
-        return {"id": aid, "text": a.text, "perspektiv": org.perspektiv.get(a.perspektiv or "", ""),
+        view = {"id": aid, "text": a.text, "perspektiv": org.perspektiv.get(a.perspektiv or "", ""),
                 "omrade": a.omrade, "tidplan": a.tidplan or "", "finansiering": a.finansiering or "",
                 "status": org.uppdragsstatus.get(out.status, out.status) if out else "",
                 "kommentar": self.text(out.kommentar, inline=True) if out and out.kommentar else "",
                 "namnder": committees}
+        self._assignment_views[aid] = view
+        return view
