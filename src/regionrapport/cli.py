@@ -189,5 +189,33 @@ def init(directory, name, year):
     click.echo(f"Nytt projekt i {directory}: kör 'rapport check --all --project {directory}'.", err=True)
 
 
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder for the schemas (default: schemas/ in the project).")
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 when the files differ from the models.")
+@project_option
+def schema(out_dir, check_only, project_dir):
+    """Write JSON Schemas of the organisation, budget and outcomes files.
+
+    Editors that read '# yaml-language-server: $schema=...' (VS Code's YAML
+    extension) then autocomplete keys and underline mistakes as you type.
+    """
+    from .commands import schema as S
+    from .commands.cache import find_root
+
+    if out_dir:
+        target = Path(out_dir)
+    else:
+        root = find_root(Path(project_dir) if project_dir else None)
+        target = (root or Path.cwd()) / "schemas"
+    if check_only:
+        stale = S.outdated(target)
+        for p in stale:
+            click.echo(f"{p}: stämmer inte med modellerna; kör 'rapport schema'.", err=True)
+        sys.exit(EXIT_PROBLEMS if stale else EXIT_OK)
+    for p in S.write_schemas(target):
+        click.echo(str(p))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
