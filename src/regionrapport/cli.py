@@ -4,6 +4,7 @@ Exit codes: 0 clean, 1 problems found in the input, 2 usage or internal error.
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -52,6 +53,14 @@ project_option = click.option("--project", "project_dir", type=click.Path(file_o
 @click.version_option(__version__, prog_name="rapport")
 def main():
     """regionrapport: compile checked Swedish regional reports from YAML."""
+    # One command is a short run on bounded input (2 MB a file) that makes almost nothing
+    # cyclic; reference counting frees it. The cyclic collector would instead walk the
+    # growing heap of YAML nodes, source-map entries and models again and again: half of
+    # a check of the 100x synthetic organisation (docs/performance.md). Re-enabled when
+    # the command ends, for callers that run the CLI inside a longer process (tests).
+    if gc.isenabled():
+        gc.disable()
+        click.get_current_context().call_on_close(gc.enable)
 
 
 @main.command()
