@@ -209,3 +209,30 @@ def test_row_with_two_kinds_is_refused(project_copy):
     diags = check(load_project(project_copy), ["budget-2025"]).diagnostics
     row_line = f.read_text(encoding="utf-8").splitlines().index("      - forandring: driftramar_summa") + 1
     assert [(d.severity, d.line) for d in diags] == [("error", row_line)], diags
+
+
+def test_proposal_and_adopted_budget_agree_on_financing(repo_root):
+    """The proposal (budgetforslag-2025-2027) and the adopted budget the interim report follows
+    (budget-2025) are separate documents, kept as separate budget files. Where they describe the
+    same thing, the financing of 2025, they must give the same figures; the committees' frames
+    differ because the adopted budget is not the proposal."""
+    from regionrapport.diagnostics import Collector
+    from regionrapport.project import load_project, load_report
+
+    project = load_project(repo_root)
+    proposal = load_report(project, "budget-2025", Collector()).ledger
+    adopted = load_report(project, "delar-mars-2025", Collector()).ledger
+    same = {  # proposal post -> adopted post
+        "preliminarskatt": "preliminarskatt", "skatteintakter": "skatteintakter",
+        "inkomstutjamningsbidrag": "inkomstutjamningsbidrag", "kostnadsutjamningsavgift": "kostnadsutjamningsbidrag",
+        "strukturbidrag": "strukturbidrag", "regleringsavgift_bidrag": "regleringsavgift_bidrag",
+        "bidrag_lakemedelsformanen": "lakemedelsbidrag", "ovriga_statsbidrag": "ovriga_generella_statsbidrag",
+        "generella_statsbidrag_och_utjamning": "generella_statsbidrag",
+        "skatter_utjamning_statsbidrag": "skatter_och_statsbidrag",
+        "finansiella_intakter": "finansiella_intakter", "finansiella_kostnader": "finansiella_kostnader",
+        "finansiell_del_pensioner": "finansiell_del_pensioner",
+    }
+    for p, a in same.items():
+        assert proposal.value(p, "budget_2025") == adopted.value(a, "arsbudget"), (p, a)
+    assert proposal.value("skatter_utjamning_statsbidrag", "budget_2025") == 8604
+    assert proposal.value("hsn", "budget_2025") == 5619 and adopted.value("hsn", "arsbudget") == -5506
