@@ -226,5 +226,35 @@ def schema(out_dir, check_only, project_dir):
         click.echo(str(p))
 
 
+@main.command()
+@click.argument("report")
+@click.option("--from", "from_id", required=True, metavar="REPORT",
+              help="The report to take the structure from, e.g. the previous period's.")
+@click.option("--period", help="Period id from organisation.yaml (default: read from the new report's name).")
+@click.option("--datum", "date", type=click.DateTime(["%Y-%m-%d"]), help="Report date (default: the period's last day).")
+@project_option
+def new(report, from_id, period, date, project_dir):
+    """Scaffold data/outcomes/REPORT.yaml for the next period.
+
+    Same structure, order and comments as --from; the period's figures, outcomes,
+    assessments and comments emptied; period, year and date set; history carried
+    where it applies. Never overwrites an existing file.
+    """
+    from .commands.new import new_report
+    from .diagnostics import UsageProblem
+
+    project = _project(project_dir)
+    try:
+        res = new_report(project, report, from_id, period, date.date() if date else None)
+    except ReportError as e:
+        _fail(e)
+    except UsageProblem as e:
+        _refuse(e)
+    click.echo(str(res.path))
+    for note in res.notes:
+        click.echo(f"  {note}", err=True)
+    click.echo(f"Fyll i periodens värden och kör 'rapport check {report}'.", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,343 @@
+"""`rapport new NEW --from OLD`: the next period's outcomes file, scaffolded from the last one.
+
+The new file keeps OLD's structure, order and comments (tables, sections, which
+posts and metrics exist, assignment statuses) and empties what belongs to the
+period: figures, printed totals, metric outcomes, assessments and comments. The
+period, year and date are set. History is carried where it applies: a metric's
+`historik` stays (the years before are still the years before); the report's own
+outcome of the same year does not become history, since an interim figure is not
+the year's. When the year moves on by one with the same period, last year's
+figures become the new `..._fg_ar` figures (utfall -> utfall_fg_ar).
+
+The transformation is textual: the YAML is composed (not loaded) so that every
+value's exact position is known, and only those character ranges are replaced.
+Everything else, comments and blank lines included, is copied as it is. The
+result is loaded and validated before it is written; it is never written over
+an existing file.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from ..diagnostics import Collector, ReportError, UsageProblem
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+          "november", "december")
+
+# Post fields that are structure, not the period's figures.
+POST_STRUCTURE = {"namn", "summa", "kontroll", "varav"}
+
+
+@dataclass
+class Plan:
+    """What the new report is: derived from the ids, the organisation and the options."""
+
+    new_id: str
+    from_id: str
+    period: str
+    year: int
+    old_period: str
+    old_year: int
+    date: dt.date
+    budget: str | None = None  # a new budget id, when the year moved on and that budget exists
+    words: list[tuple[str, str]] = field(default_factory=list)  # (old, new) text replacements in titles and headers
+
+    @property
+    def next_year_same_period(self) -> bool:
+        return self.period == self.old_period and self.year == self.old_year + 1
+
+
+@dataclass
+class NewResult:
+    path: Path
+    notes: list[str]
+
+
+def _period_from_id(report_id: str, periods: dict) -> str | None:
+    tokens = re.split(r"[-_.]", report_id.lower())
+    for t in tokens:
+        if t in periods:
+            return t
+    for t in tokens:
+        if len(t) >= 3 and not t.isdigit():
+            hits = [p for p in periods if p.startswith(t)]
+            if len(hits) == 1:
+                return hits[0]
+    return None
+
+
+def _year_from_id(report_id: str) -> int | None:
+    years = re.findall(r"(?<!\d)(\d{4})(?!\d)", report_id)
+    return int(years[-1]) if years else None
+
+
+def _case_like(template: str, word: str) -> str:
+    return word[:1].upper() + word[1:] if template[:1].isupper() else word
+
+
+def _replace_words(text: str, words: list[tuple[str, str]]) -> str:
+    for old, new in words:
+        text = re.sub(rf"(?<![\w]){re.escape(old)}(?![\w])", lambda m: _case_like(m.group(0), new), text,
+                      flags=re.IGNORECASE)
+    return text
+
+
+# -- ranges in the text ----------------------------------------------------------
+def _content_end(node) -> int:
+    """Where a node's own text ends: a block collection ends with its last value, not at the next key."""
+    if isinstance(node, MappingNode) and not node.flow_style and node.value:
+        return _content_end(node.value[-1][1])
+    if isinstance(node, SequenceNode) and not node.flow_style and node.value:
+        return _content_end(node.value[-1])
+    return node.end_mark.index
+
+
+class Editor:
+    def __init__(self, text: str):
+        self.text = text
+        self.edits: list[tuple[int, int, str]] = []
+
+    def value(self, key, node, replacement: str) -> None:
+        """Replace a value, from just after its key: block scalars and block mappings become one line."""
+        start, end = key.end_mark.index, _content_end(node)
+        old = self.text[start:end]
+        tail = old[len(old.rstrip("\n")):]  # a block scalar owns its line break: keep it
+        self.edits.append((start, end, ": " + replacement + tail))
+
+    def scalar(self, node, replacement: str) -> None:
+        self.edits.append((node.start_mark.index, node.end_mark.index, replacement))
+
+    def apply(self) -> str:
+        out, pos = [], 0
+        for start, end, rep in sorted(self.edits):
+            if start < pos:
+                continue  # nested in a range already replaced
+            out.append(self.text[pos:start])
+            out.append(rep)
+            pos = end
+        out.append(self.text[pos:])
+        return "".join(out)
+
+
+def _items(node):
+    return node.value if isinstance(node, MappingNode) else []
+
+
+def _is_number(node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag in NUMBER_TAGS
+
+
+def _is_null(node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _empty(ed: Editor, key, node, replacement: str = "null") -> None:
+    if _is_null(node):
+        return
+    if isinstance(node, ScalarNode) and not node.style:
+        ed.scalar(node, replacement)
+    else:
+        ed.value(key, node, replacement)
+
+
+def _null_numbers(ed: Editor, node) -> None:
+    """Sections this tool does not know: keep the structure, empty every figure."""
+    if _is_number(node):
+        ed.scalar(node, "null")
+    elif isinstance(node, MappingNode):
+        for _, v in node.value:
+            _null_numbers(ed, v)
+    elif isinstance(node, SequenceNode):
+        for v in node.value:
+            _null_numbers(ed, v)
+
+
+def transform(text: str, plan: Plan) -> str:
+    root = yaml.compose(text, Loader=_Loader)
+    ed = Editor(text)
+    raw = lambda n: text[n.start_mark.index:n.end_mark.index]  # noqa: E731
+
+    for key, node in _items(root):
+        section = key.value
+        if section == "rapport":
+            for k, v in _items(node):
+                if k.value == "period":
+                    ed.scalar(v, plan.period)
+                elif k.value == "ar":
+                    ed.scalar(v, str(plan.year))
+                elif k.value == "datum":
+                    ed.scalar(v, plan.date.isoformat())
+                elif k.value == "budget" and plan.budget:
+                    ed.scalar(v, plan.budget)
+                elif k.value in ("titel", "undertitel") and isinstance(v, ScalarNode):
+                    ed.scalar(v, _replace_words(raw(v), plan.words))
+                elif k.value == "beslut":
+                    _empty(ed, k, v)
+        elif section == "kolumner":
+            for _, col in _items(node):
+                for k, v in _items(col):
+                    if k.value == "rubrik" and isinstance(v, ScalarNode):
+                        ed.scalar(v, _replace_words(raw(v), plan.words))
+        elif section == "poster":
+            for _, post in _items(node):
+                fields = {k.value: v for k, v in _items(post)}
+                for k, v in _items(post):
+                    name = k.value
+                    if name in POST_STRUCTURE:
+                        continue
+                    if name == "tryckt":
+                        if _items(v):
+                            ed.value(k, v, "{}")
+                    elif name in ("kommentar", "fotnot"):
+                        _empty(ed, k, v)
+                    elif isinstance(v, ScalarNode):
+                        carried = _carried(name, fields) if plan.next_year_same_period else None
+                        if carried is not None:
+                            ed.scalar(v, raw(carried))
+                        elif not _is_null(v):
+                            ed.scalar(v, "null")
+        elif section == "tabeller":
+            for _, table in _items(node):
+                for k, v in _items(table):
+                    if k.value == "text":
+                        _empty(ed, k, v)
+                    elif k.value == "rubrik" and isinstance(v, ScalarNode):
+                        ed.scalar(v, _replace_words(raw(v), plan.words))
+        elif section == "matetal":
+            for _, metric in _items(node):
+                for k, v in _items(metric):
+                    if k.value in ("utfall", "kommentar", "saknas"):
+                        _empty(ed, k, v)
+        elif section == "omraden":
+            for _, area in _items(node):
+                for k, v in _items(area):
+                    if k.value in ("bedomning", "text"):
+                        _empty(ed, k, v)
+        elif section == "uppdrag":
+            for _, a in _items(node):
+                for k, v in _items(a):
+                    if k.value == "kommentar":
+                        _empty(ed, k, v)
+                    elif k.value == "kommentarer":
+                        for ck, cv in _items(v):  # one (empty) comment per responsible committee stays
+                            _empty(ed, ck, cv, '""')
+        elif section == "aktiviteter":
+            for _, a in _items(node):
+                for k, v in _items(a):
+                    if k.value == "kommentar":
+                        _empty(ed, k, v)
+        elif section == "texter":
+            for k, v in _items(node):
+                _empty(ed, k, v, '""')
+        elif section == "serier":
+            for _, s in _items(node):
+                for k, v in _items(s):
+                    if k.value == "period":
+                        ed.scalar(v, plan.period)
+                    elif k.value == "varden":
+                        for _, x in _items(v):
+                            if not _is_null(x):
+                                ed.scalar(x, "null")
+                    elif k.value in ("kalla", "anmarkning"):
+                        _empty(ed, k, v)
+        else:
+            _null_numbers(ed, node)
+    return _with_header(ed.apply(), plan)
+
+
+def _carried(column: str, fields: dict):
+    """Last year's figure for a `..._fg_ar` column: the same post's figure in the column without it."""
+    for suffix, source_suffix in (("_fg2_ar", "_fg_ar"), ("_fg_ar", "")):
+        if column.endswith(suffix):
+            src = fields.get(column[: -len(suffix)] + source_suffix)
+            return src if _is_number(src) else None
+    return None
+
+
+def _with_header(text: str, plan: Plan) -> str:
+    note = (f"# Skapad med 'rapport new {plan.new_id} --from {plan.from_id}': samma struktur som\n"
+            f"# {plan.from_id}, men periodens siffror, utfall, bedömningar och kommentarer är\n"
+            "# tömda (null) och tryckta summor borttagna (tryckt: {}).\n"
+            f"# Kontrollera datum ({plan.date.isoformat()}) och titel. Tills allt är ifyllt kan\n"
+            f"# 'rapport check {plan.new_id}' rapportera summor, mätetal och texter som saknas.\n")
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].startswith("# yaml-language-server:"):
+        return lines[0] + note + "".join(lines[1:])
+    return note + text
+
+
+# -- the command -------------------------------------------------------------------
+def new_report(project, new_id: str, from_id: str, period: str | None = None, date: dt.date | None = None) -> NewResult:
+    from .. import model as m
+    from ..load import load_text
+    from ..project import REPORT_ID, validate, validate_report_id
+
+    validate_report_id(new_id)
+    validate_report_id(from_id)
+    outcomes = project.outcomes_dir
+    src, dst = outcomes / f"{from_id}.yaml", outcomes / f"{new_id}.yaml"
+    if dst.exists():
+        raise UsageProblem(f"{dst.relative_to(project.root)} finns redan; rapport new skriver aldrig över en fil.",
+                           "Välj ett annat namn, eller ta bort filen först om den verkligen ska ersättas.")
+    if not src.is_file():
+        known = ", ".join(project.report_ids()) or "(inga)"
+        raise UsageProblem(f"Rapporten '{from_id}' finns inte i data/outcomes/.", f"Rapporter: {known}")
+    text = src.read_text(encoding="utf-8")
+    collector = Collector()
+    old = validate(m.Outcomes, load_text(text, f"data/outcomes/{from_id}.yaml"), collector)
+    if old is None:
+        raise ReportError(collector.errors)
+
+    periods = project.org.perioder
+    period = period or _period_from_id(new_id, periods)
+    if period is None:
+        raise UsageProblem(f"Kan inte avgöra perioden av namnet '{new_id}'.",
+                           "Ange den med --period, en av: " + ", ".join(periods))
+    if period not in periods:
+        raise UsageProblem(f"Perioden '{period}' finns inte i organisation.yaml.", "Perioder: " + ", ".join(periods))
+    year = _year_from_id(new_id) or old.rapport.ar
+    months = periods[period].manader
+    plan = Plan(new_id, from_id, period, year, old.rapport.period, old.rapport.ar,
+                date or dt.date(year, months, calendar.monthrange(year, months)[1]))
+    notes = []
+    if year != old.rapport.ar:
+        candidate = old.rapport.budget.replace(str(old.rapport.ar), str(year))
+        if candidate != old.rapport.budget and (project.budget_dir / f"{candidate}.yaml").is_file():
+            plan.budget = candidate
+        else:
+            notes.append(f"Budgeten är fortfarande {old.rapport.budget}: ändra rapport.budget om {year} har en egen.")
+        if not plan.next_year_same_period:
+            notes.append("Mätetalens historik behöver årets nya föregående år.")
+    old_p, new_p = periods.get(old.rapport.period), periods[period]
+    if old_p is not None and old_p.kort != new_p.kort:
+        plan.words.append((old_p.kort, new_p.kort))
+    if old.rapport.period in MONTHS and period in MONTHS:
+        plan.words.append((old.rapport.period, period))
+    if year != old.rapport.ar:
+        plan.words.append((str(old.rapport.ar), str(year)))
+
+    result = transform(text, plan)
+    # The scaffold must load and validate as it stands (its sums may not add up until filled in).
+    collector = Collector()
+    name = f"data/outcomes/{new_id}.yaml"
+    try:
+        loaded = load_text(result, name)
+    except ReportError as e:  # pragma: no cover - a bug in transform(), not the user's input
+        raise ReportError(e.diagnostics)
+    if validate(m.Outcomes, loaded, collector) is None:  # pragma: no cover - likewise
+        raise ReportError(collector.errors)
+    assert REPORT_ID.match(new_id)
+    with open(dst, "x", encoding="utf-8") as f:  # "x": another process may not have made it meanwhile
+        f.write(result)
+    if date is None:
+        notes.insert(0, f"Datum satt till periodens sista dag, {plan.date.isoformat()}: ändra till rapportens datum.")
+    return NewResult(dst, notes)

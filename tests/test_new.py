@@ -1,0 +1,124 @@
+"""`rapport new`: the next period's outcomes file from the last one."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from regionrapport.diagnostics import Collector
+from regionrapport.project import load_project, load_report
+
+SRC = "delar-mars-2025"
+
+
+def rapport(*args, cwd: Path):
+    return subprocess.run([sys.executable, "-m", "regionrapport.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "CI": "1"})
+
+
+def data(root: Path, rid: str) -> dict:
+    return yaml.safe_load((root / "data" / "outcomes" / f"{rid}.yaml").read_text(encoding="utf-8"))
+
+
+def text(root: Path, rid: str) -> str:
+    return (root / "data" / "outcomes" / f"{rid}.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def august(project_copy) -> Path:
+    r = rapport("new", "delar-aug-2025", "--from", SRC, cwd=project_copy)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().endswith("data/outcomes/delar-aug-2025.yaml")
+    return project_copy
+
+
+def test_period_year_and_date_are_set(august):
+    new = data(august, "delar-aug-2025")["rapport"]
+    assert new["period"] == "augusti" and new["ar"] == 2025
+    assert str(new["datum"]) == "2025-08-31"
+    assert new["titel"] == "Delårsrapport per augusti 2025"
+    assert new["budget"] == data(august, SRC)["rapport"]["budget"]
+
+
+def test_figures_outcomes_and_comments_are_emptied(august):
+    old, new = data(august, SRC), data(august, "delar-aug-2025")
+    structure = {"namn", "summa", "kontroll", "varav"}
+    assert list(new["poster"]) == list(old["poster"])  # every post, in the same order
+    for pid, post in new["poster"].items():
+        for key, value in post.items():
+            if key in structure:
+                assert value == old["poster"][pid][key]
+            elif key == "tryckt":
+                assert value == {}
+            else:
+                assert value is None, (pid, key, value)
+    for mid, m in new["matetal"].items():
+        assert m.get("utfall") is None and m.get("kommentar") is None and m.get("saknas") is None
+        assert m.get("historik") == old["matetal"][mid].get("historik")  # earlier years are still earlier years
+    for aid, a in new["uppdrag"].items():
+        assert a["status"] == old["uppdrag"][aid]["status"]
+        assert set(a.get("kommentarer", {})) == set(old["uppdrag"][aid].get("kommentarer", {}))
+        assert all(c == "" for c in a.get("kommentarer", {}).values())
+    assert all(a["bedomning"] is None and a["text"] is None for a in new["omraden"].values())
+    assert new["tabeller"].keys() == old["tabeller"].keys()
+    for s in new.get("serier", {}).values():
+        assert s["period"] == "augusti" and all(v is None for v in s["varden"].values())
+
+
+def test_comments_order_and_schema_line_are_kept(august):
+    old, new = text(august, SRC), text(august, "delar-aug-2025")
+    assert new.splitlines()[0] == old.splitlines()[0].strip() and "yaml-language-server" in new.splitlines()[0]
+    assert "tryckt: {}" in new and "rapport check delar-aug-2025" in new.splitlines()[5]
+    comments = lambda t: [line.strip() for line in t.splitlines() if line.strip().startswith("#")]  # noqa: E731
+    assert [c for c in comments(old) if c in comments(new)] == comments(old)
+    top = lambda t: [line.split(":")[0] for line in t.splitlines() if re.match(r"^[a-z]", line)]  # noqa: E731
+    assert top(new) == top(old)
+
+
+def test_scaffold_loads_and_validates(august):
+    project = load_project(august)
+    collector = Collector()
+    report = load_report(project, "delar-aug-2025", collector)
+    assert report is not None
+    loading = [d for d in collector.errors if d.code < "RR100"]  # syntax, types, unknown keys
+    assert loading == []
+
+
+def test_never_overwrites(august):
+    before = text(august, "delar-aug-2025")
+    r = rapport("new", "delar-aug-2025", "--from", SRC, cwd=august)
+    assert r.returncode == 2 and "finns redan" in r.stderr and "Traceback" not in r.stderr
+    assert text(august, "delar-aug-2025") == before
+    r = rapport("new", SRC, "--from", "delar-aug-2025", cwd=august)
+    assert r.returncode == 2
+
+
+def test_period_option_and_refusals(project_copy):
+    r = rapport("new", "delar-q2-2025", "--from", SRC, cwd=project_copy)
+    assert r.returncode == 2 and "--period" in r.stderr
+    r = rapport("new", "delar-q2-2025", "--from", SRC, "--period", "juni", cwd=project_copy)
+    assert r.returncode == 2 and "mars, augusti, helar" in r.stderr
+    r = rapport("new", "delar-q2-2025", "--from", "finns-inte", "--period", "augusti", cwd=project_copy)
+    assert r.returncode == 2 and SRC in r.stderr
+    r = rapport("new", "helar-2025", "--from", SRC, "--datum", "2026-02-20", cwd=project_copy)
+    assert r.returncode == 0, r.stderr
+    header = data(project_copy, "helar-2025")["rapport"]
+    assert header["period"] == "helar" and str(header["datum"]) == "2026-02-20"
+    assert not (project_copy / "data" / "outcomes" / "delar-q2-2025.yaml").exists()
+
+
+def test_next_year_same_period_carries_last_years_figures(project_copy):
+    r = rapport("new", "delar-mars-2026", "--from", SRC, cwd=project_copy)
+    assert r.returncode == 0, r.stderr
+    assert "budget-2025" in r.stderr  # no budget-2026 yet: said, not guessed
+    old, new = data(project_copy, SRC), data(project_copy, "delar-mars-2026")
+    assert new["rapport"]["ar"] == 2026 and new["rapport"]["titel"] == "Delårsrapport per mars 2026"
+    unit = new["poster"]["sjukhusvard"]
+    assert unit["utfall"] is None and unit["utfall_fg_ar"] == old["poster"]["sjukhusvard"]["utfall"] == -1048
+    # Metric history is not invented: the interim outcome of 2025 is not the year's outcome.
+    assert new["matetal"]["besvarade_samtal"]["historik"] == old["matetal"]["besvarade_samtal"]["historik"]
