@@ -153,6 +153,9 @@ class Context:
         status_words = org.status
         areas: dict[str, dict] = {}
         all_metrics = []
+        # The history columns are the earlier years the report gives outcomes for,
+        # newest first: as many as the data has, the same in every goal table.
+        history_years = sorted({y for m in o.matetal.values() for y in m.historik if y < self.ar}, reverse=True)
         for gid, g in b.mal.items():
             metrics = []
             for mid, mt in g.matetal.items():
@@ -169,7 +172,7 @@ class Context:
                     "enhet": mt.enhet, "riktning": mt.riktning,
                     "utfall": fmt_metric(outcome, mt.enhet),
                     "historik": {y: fmt_metric(v, mt.enhet) for y, v in hist.items()},
-                    "historik_ar": [self.ar - 1, self.ar - 2],
+                    "historik_ar": history_years,
                     "mal": fmt_target_dir(mt.mal, mt.enhet, mt.riktning == "hogre"),
                     "malvarden": {y: fmt_target_dir(t, mt.enhet, mt.riktning == "hogre") for y, t in mt.malvarden.items()},
                     "bokslut": {y: fmt_metric(v, mt.enhet) for y, v in mt.bokslut.items()},
