@@ -43,6 +43,9 @@ def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | No
         files = {"md": tmp / f"{report_id}.md"}
         files["md"].write_text(md, encoding="utf-8")
         if "docx" in formats or "pdf" in formats:
+            from ..render.charts import write_charts  # matplotlib itself only when the Markdown shows a chart
+
+            write_charts(report, md, tmp)  # into the scratch folder, before pandoc embeds them
             _convert(project, report, formats, tmp, files)
         outputs = []
         for fmt in FORMATS:
@@ -59,7 +62,7 @@ def _convert(project, report, formats, tmp: Path, files: dict) -> None:
     from ..render import pandoc as P
 
     date = report.outcomes.rapport.datum
-    style = P.default_style(project.root, report.org)
+    style = P.prepare_style(report, tmp)  # logo and personalised reference document in tmp
     procs = []
     try:
         if "docx" in formats:

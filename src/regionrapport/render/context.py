@@ -13,6 +13,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..compute import derived as D
 from ..compute import goals as G
 from ..numbers import fmt_amount, fmt_number, fmt_percent
+from .charts import chart_views
 
 MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
           "oktober", "november", "december"]
@@ -318,6 +319,7 @@ class Context:
             "malsammanfattning": status_rows,
             "texter": {k: self.text(v) for k, v in o.texter.items()},
             "serier": {k: v.model_dump() for k, v in o.serier.items()},
+            "diagram": chart_views(self),  # data, caption and alt text per chart; drawn by render/charts.py
         }
 
     def budget_views(self) -> dict:

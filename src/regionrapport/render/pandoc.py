@@ -4,20 +4,42 @@ One pandoc call per output (per-section calls cost 45–85 ms each). The DOCX an
 the typst conversions run as two concurrent processes, and typst compiles
 while the DOCX process is still running, so the build costs about as much as
 its slowest path.
+
+The look comes from three resources (resources/): reference.docx (styles,
+header, footer; made by scripts/make_reference_docx.py), rapport.typ (the typst
+template) and status.lua (status spans, image alt text, table widths). An
+organisation may bring its own reference document, typst template, logo and
+colours (organisation.yaml: referensdokument, typstmall, logotyp, farger); each
+build writes a personalised copy of the reference document into its scratch
+folder, so the committed one stays generic.
 """
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import io
 import os
+import re
+import shutil
+import struct
 import subprocess
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from ..diagnostics import Diagnostic, ReportError
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 READER = "markdown-citations-raw_html-raw_tex-tex_math_dollars"
+
+# The project's house defaults. The committed reference.docx is made with exactly
+# these values, which is how a build finds and replaces them.
+DEFAULT_ACCENT = "#1f4e79"
+DEFAULT_STATUS_COLOURS = {"gron": "#2e7d32", "gul": "#f9a825", "rod": "#c62828", "saknas": "#757575"}
+PLACEHOLDERS = {"organisation": "{{organisation}}", "titel": "{{titel}}", "logotyp": "{{logotyp}}"}
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def pandoc_path() -> str:
@@ -26,32 +48,272 @@ def pandoc_path() -> str:
     return pypandoc.get_pandoc_path()
 
 
+# -- colours ------------------------------------------------------------------
+def _channels(colour: str) -> tuple[int, int, int]:
+    c = colour.lstrip("#")
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+def _hex(rgb) -> str:
+    return "#" + "".join(f"{max(0, min(255, round(v))):02x}" for v in rgb)
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance."""
+    def lin(v: int) -> float:
+        s = v / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (lin(v) for v in _channels(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str = "#ffffff") -> float:
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_colour(colour: str, minimum: float = 4.5) -> str:
+    """The colour itself when it is readable as text on white (WCAG AA, 4.5:1), else a darker shade.
+
+    A status word is printed in its status colour; a light yellow would fail the
+    contrast rule that Swedish public bodies must meet, so it is darkened just enough.
+    """
+    rgb = _channels(colour)
+    for step in range(0, 101):
+        shade = _hex(v * (1 - step / 100) for v in rgb)
+        if contrast(shade) >= minimum:
+            return shade
+    return "#000000"
+
+
+def header_tint(colour: str, share: float = 0.86) -> str:
+    """A pale tint of the accent for table header rows (dark text stays readable on it)."""
+    return _hex(v + (255 - v) * share for v in _channels(colour))
+
+
+# -- style --------------------------------------------------------------------
 @dataclass
 class Style:
     reference_doc: Path
     typst_template: Path
     lua_filter: Path
-    accent: str = "#1f4e79"
+    accent: str = DEFAULT_ACCENT
+    heading: str = DEFAULT_ACCENT
+    logo: Path | None = None
+    own_reference: bool = False
+    status_colours: dict = field(default_factory=lambda: dict(DEFAULT_STATUS_COLOURS))
+    logo_in_build: str | None = None  # the logo's file name inside the scratch folder
 
 
-def default_style(project_root: Path, org) -> Style:
-    def pick(user: str | None, default: Path) -> Path:
+def _org_diag(smap, key: tuple, code: str, message: str, hint: str) -> Diagnostic:
+    if smap is not None:
+        try:
+            return smap.diag(key, code, message, hint)
+        except Exception:  # a key without a recorded position: point at the file
+            pass
+    return Diagnostic("organisation.yaml", 1, 1, code, message, hint)
+
+
+def default_style(project_root: Path, org, smap=None) -> Style:
+    def pick(key: str, user: str | None, default: Path) -> Path:
         if user:
             p = (project_root / user)
             if not p.is_file():
-                raise ReportError([Diagnostic("organisation.yaml", 1, 1, "RR504", f"Filen {user} finns inte.",
-                                              "Ange en sökväg relativt projektmappen, eller ta bort nyckeln för standardutseendet.")])
+                raise ReportError([_org_diag(smap, (key,), "RR504", f"Filen {user} finns inte.",
+                                             "Ange en sökväg relativt projektmappen, eller ta bort nyckeln "
+                                             "för standardutseendet.")])
             return p
         return default
 
+    colours = dict(org.farger)
+    for name, value in colours.items():
+        if not HEX.match(str(value)):
+            raise ReportError([_org_diag(smap, ("farger", name), "RR507",
+                                         f"Färgen farger.{name} = '{value}' är ingen färg på formen #rrggbb.",
+                                         "Skriv färgen som # följt av sex hexadecimala siffror, t.ex. #1f4e79.")])
+    logo = pick("logotyp", org.logotyp, Path()) if org.logotyp else None
+    if logo is not None and logo.suffix.lower() not in LOGO_TYPES:
+        raise ReportError([_org_diag(smap, ("logotyp",), "RR508",
+                                     f"Logotypen {org.logotyp} har ett filformat som inte stöds.",
+                                     "Använd PNG eller JPEG (SVG fungerar bara i PDF).")])
+    accent = colours.get("accent", DEFAULT_ACCENT)
     return Style(
-        reference_doc=pick(org.referensdokument, RESOURCES / "reference.docx"),
-        typst_template=pick(org.typstmall, RESOURCES / "rapport.typ"),
+        reference_doc=pick("referensdokument", org.referensdokument, RESOURCES / "reference.docx"),
+        typst_template=pick("typstmall", org.typstmall, RESOURCES / "rapport.typ"),
         lua_filter=RESOURCES / "status.lua",
-        accent=org.farger.get("accent", "#1f4e79"),
+        accent=accent,
+        heading=colours.get("rubrik", accent),
+        logo=logo,
+        own_reference=bool(org.referensdokument),
+        status_colours={k: getattr(org.status, k).farg for k in DEFAULT_STATUS_COLOURS},
     )
 
 
+def prepare_style(report, scratch: Path) -> Style:
+    """The organisation's style, with its logo and personalised reference document in the scratch folder."""
+    style = default_style(report.project.root, report.org, getattr(report.project, "org_smap", None))
+    if style.logo is not None:
+        style.logo_in_build = "logotyp" + style.logo.suffix.lower()
+        shutil.copyfile(style.logo, scratch / style.logo_in_build)
+    ref = scratch / "reference.docx"
+    ref.write_bytes(personalise_reference(style, report.org.namn, report.outcomes.rapport.titel,
+                                          report.outcomes.rapport.datum))
+    style.reference_doc = ref
+    return style
+
+
+# -- the DOCX reference document, per build -----------------------------------------
+_STYLE_BLOCK = r'<w:style\b[^>]*w:styleId="{id}"[^>]*>.*?</w:style>'
+
+
+def personalise_reference(style: Style, organisation: str, title: str, date: dt.date) -> bytes:
+    """The reference document with this organisation's colours, header texts and logo.
+
+    The organisation's own reference document keeps its styles; it only gets the
+    status character styles added when it lacks them, and its {{organisation}},
+    {{titel}} and {{logotyp}} placeholders filled, as the default one does.
+    Pandoc copies some parts (header, footer, theme) with their zip timestamps,
+    so those carry the report date too, like the parts pandoc writes itself.
+    """
+    src = zipfile.ZipFile(style.reference_doc)
+    entries = {i.filename: src.read(i.filename) for i in src.infolist()}
+    order = [i.filename for i in src.infolist()]
+
+    styles = entries["word/styles.xml"].decode("utf-8")
+    if not style.own_reference:
+        styles = _recolour(styles, DEFAULT_ACCENT, style.accent, DEFAULT_ACCENT, style.heading)
+    for key, colour in style.status_colours.items():
+        styles = _status_style(styles, key, text_colour(colour))
+    entries["word/styles.xml"] = styles.encode("utf-8")
+
+    values = {PLACEHOLDERS["organisation"]: escape(organisation), PLACEHOLDERS["titel"]: escape(title)}
+    logo_xml = ""
+    for name in order:
+        if re.match(r"word/(header|footer)\d*\.xml$", name):
+            xml = entries[name].decode("utf-8")
+            for k, v in values.items():
+                xml = xml.replace(k, v)
+            if PLACEHOLDERS["logotyp"] in xml:
+                if style.logo is not None and style.logo.suffix.lower() in (".png", ".jpg", ".jpeg"):
+                    rid, media = _add_logo(entries, order, name, style.logo)
+                    logo_xml = _drawing(rid, *_image_size_cm(style.logo))
+                    xml = _replace_run(xml, PLACEHOLDERS["logotyp"], logo_xml)
+                else:
+                    xml = _replace_run(xml, PLACEHOLDERS["logotyp"], "")
+            entries[name] = xml.encode("utf-8")
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in order:
+            zi = zipfile.ZipInfo(name, date_time=(date.year, date.month, date.day, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(zi, entries[name])
+    return buf.getvalue()
+
+
+def _recolour(xml: str, old_accent: str, accent: str, old_heading: str, heading: str) -> str:
+    """Swap the default accent (rules, headings, header-row tint) for the organisation's."""
+    oa, ot = old_accent.lstrip("#").upper(), header_tint(old_accent).lstrip("#").upper()
+    na, nt = accent.lstrip("#").upper(), header_tint(accent).lstrip("#").upper()
+    nh = heading.lstrip("#").upper()
+
+    def heading_block(m: re.Match) -> str:
+        return m.group(0).replace(f'w:val="{oa}"', f'w:val="{nh}"')
+
+    xml = re.sub(_STYLE_BLOCK.format(id=r"(?:Heading\d|Title|Subtitle|TOCHeading)"), heading_block, xml, flags=re.S)
+    return xml.replace(f'"{oa}"', f'"{na}"').replace(f'"{ot}"', f'"{nt}"')
+
+
+def _status_style(xml: str, key: str, colour: str) -> str:
+    """Set (or add) the character style "Status <key>" with a text-safe colour."""
+    sid = f"Status{key}"
+    c = colour.lstrip("#").upper()
+    block = re.search(_STYLE_BLOCK.format(id=re.escape(sid)), xml, flags=re.S)
+    if block:
+        new = re.sub(r'<w:color [^>]*/>', f'<w:color w:val="{c}"/>', block.group(0))
+        return xml[:block.start()] + new + xml[block.end():]
+    new = (f'<w:style w:type="character" w:customStyle="1" w:styleId="{sid}"><w:name w:val="Status {key}"/>'
+           f'<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:qFormat/>'
+           f'<w:rPr><w:b/><w:bCs/><w:color w:val="{c}"/></w:rPr></w:style>')
+    return xml.replace("</w:styles>", new + "</w:styles>")
+
+
+def _replace_run(xml: str, placeholder: str, replacement: str) -> str:
+    """Replace the run that holds a placeholder (not just its text) with replacement XML."""
+    pattern = r"<w:r>(?:(?!<w:r>).)*?" + re.escape(placeholder) + r".*?</w:r>"
+    return re.sub(pattern, lambda m: replacement, xml, count=1, flags=re.S)
+
+
+def _add_logo(entries: dict, order: list, part: str, logo: Path) -> tuple[str, str]:
+    media = "media/logotyp" + logo.suffix.lower()
+    entries["word/" + media] = logo.read_bytes()
+    order.append("word/" + media)
+    rels_name = part.replace("word/", "word/_rels/") + ".rels"
+    rid = "rIdLogotyp"
+    rel = (f'<Relationship Id="{rid}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+           f'relationships/image" Target="{media}"/>')
+    if rels_name in entries:
+        rels = entries[rels_name].decode("utf-8").replace("</Relationships>", rel + "</Relationships>")
+    else:
+        rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
+                f'"http://schemas.openxmlformats.org/package/2006/relationships">{rel}</Relationships>')
+        order.append(rels_name)
+    entries[rels_name] = rels.encode("utf-8")
+    ct = entries["[Content_Types].xml"].decode("utf-8")
+    ext = logo.suffix.lower().lstrip(".")
+    if f'Extension="{ext}"' not in ct:
+        ct = ct.replace("</Types>", f'<Default Extension="{ext}" ContentType="{LOGO_TYPES["." + ext]}"/></Types>')
+        entries["[Content_Types].xml"] = ct.encode("utf-8")
+    return rid, media
+
+
+def _image_size_cm(path: Path, width_cm: float = 4.5, max_height_cm: float = 2.5) -> tuple[int, int]:
+    """Logo size in EMU: 4.5 cm wide unless that makes it taller than 2.5 cm."""
+    w, h = image_pixels(path)
+    width = width_cm
+    if h / w * width > max_height_cm:
+        width = max_height_cm * w / h
+    emu = 360000
+    return round(width * emu), round(width * h / w * emu)
+
+
+def image_pixels(path: Path) -> tuple[int, int]:
+    """Pixel size of a PNG or JPEG from its header (no imaging library at build time)."""
+    data = path.read_bytes()
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return struct.unpack(">II", data[16:24])
+    i = 2
+    while i < len(data) - 9:  # JPEG: walk the segments to a start-of-frame marker
+        if data[i] != 0xFF:
+            i += 1
+            continue
+        marker = data[i + 1]
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3):
+            h, w = struct.unpack(">HH", data[i + 5:i + 9])
+            return w, h
+        i += 2 + struct.unpack(">H", data[i + 2:i + 4])[0]
+    raise ReportError([Diagnostic(str(path), 1, 1, "RR508", f"Kan inte läsa bildstorleken i {path.name}.",
+                                  "Spara logotypen som PNG eller JPEG.")])
+
+
+def _drawing(rid: str, cx: int, cy: int) -> str:
+    return (
+        '<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="9001" name="Logotyp" descr="Logotyp"/>'
+        '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+        '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        '<pic:nvPicPr><pic:cNvPr id="0" name="Logotyp"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        f'r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+        '</a:graphicData></a:graphic></wp:inline></w:drawing></w:r>')
+
+
+# -- pandoc ---------------------------------------------------------------------------
 def _env(date: dt.date) -> dict:
     env = dict(os.environ)
     # Byte-identical DOCX: pandoc stamps the time unless told otherwise.
@@ -60,11 +322,21 @@ def _env(date: dt.date) -> dict:
 
 
 def start_pandoc(md_file: Path, to: str, style: Style, date: dt.date, extra: list[str], out: Path):
-    """Start pandoc on a Markdown file; output and messages go to files (no pipe can fill up)."""
+    """Start pandoc on a Markdown file; output and messages go to files (no pipe can fill up).
+
+    Runs in the scratch folder, so the charts the Markdown names (written there
+    before pandoc starts) are found by relative path.
+    """
+    if to == "docx":
+        # Captions become "Tabell 1" / "Figur 1" with Word's own SEQ fields (pandoc
+        # translates the words from lang: sv-SE), as typst numbers them in the PDF.
+        to = "docx+native_numbering"
     args = [pandoc_path(), str(md_file), "-f", READER, "-t", to, "--columns=200", "--lua-filter",
-            str(style.lua_filter), "--toc", "--toc-depth=2", *extra, "-o", str(out)]
+            str(style.lua_filter), "--toc", "--toc-depth=2", "--resource-path", str(md_file.parent),
+            *_status_meta(style), *extra, "-o", str(out)]
     err = open(out.with_suffix(out.suffix + ".log"), "w+b")
-    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=_env(date))
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=_env(date),
+                            cwd=str(md_file.parent))
     proc.errfile = err
     return proc
 
@@ -79,23 +351,41 @@ def finish(proc, what: str) -> None:
                                       "Kontrollera den genererade Markdown-filen; ofta är det en mall som skrivit fel syntax.")])
 
 
+def _status_meta(style: Style) -> list[str]:
+    """Text-safe status colours for the Lua filter (the template's statusfarger are the raw ones)."""
+    out = []
+    for key, colour in style.status_colours.items():
+        out += ["-M", f"statustext-{key}={text_colour(colour)}"]
+    return out
+
+
 def docx_args(style: Style) -> list[str]:
-    return ["--reference-doc", str(style.reference_doc)]
+    # The typst template names its own table of contents; pandoc's DOCX default is English.
+    return ["--reference-doc", str(style.reference_doc), "-M", "toc-title=Innehåll"]
 
 
 def typst_args(style: Style, date: dt.date) -> list[str]:
-    return ["--template", str(style.typst_template), "-M", f"accent={style.accent.lstrip('#')}",
+    args = ["--template", str(style.typst_template), "-M", f"accent={style.accent.lstrip('#')}",
+            "-M", f"rubrikfarg={style.heading.lstrip('#')}",
             "-M", f"date-iso={date.isoformat()}", "-M", f"date-year={date.year}",
             "-M", f"date-month={date.month}", "-M", f"date-day={date.day}"]
+    if style.logo_in_build:
+        args += ["-M", f"logotyp={style.logo_in_build}"]
+    return args
 
 
 def compile_pdf(src: Path, date: dt.date, root: Path) -> bytes:
-    """Compile pandoc's typst output; images are named relative to the build folder."""
+    """Compile pandoc's typst output; images are named relative to the build folder.
+
+    Only the fonts bundled with typst are used, so the PDF is the same on every
+    machine (a system font would otherwise win where one is installed).
+    """
     import typst
 
     ts = calendar.timegm(date.timetuple())
     try:
-        return typst.compile(str(src), root=str(root), timestamp=ts, pdf_standards=["ua-1"])
+        return typst.compile(str(src), root=str(root), timestamp=ts, pdf_standards=["ua-1"],
+                             ignore_system_fonts=True)
     except Exception as e:  # typst raises its own error type with the compiler's message
         raise ReportError([Diagnostic("_rapport.typ", 1, 1, "RR506", f"typst misslyckades: {str(e)[:800]}",
                                       "Kör 'rapport build --format md' och granska Markdown-filen.")])

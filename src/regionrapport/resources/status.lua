@@ -1,11 +1,42 @@
--- Traffic-light spans: [● Målet uppfyllt]{.status-gron}
--- DOCX: a character style "Status gron" (colour in the reference document).
--- Typst: coloured text; the colour comes from the document metadata (statusfarger),
--- so a region's own colours need no code. The word and symbol stay in both.
+-- regionrapport's pandoc filter, run for both DOCX and typst output.
+--
+-- 1. Traffic-light spans: [● Målet uppfyllt]{.status-gron}
+--    DOCX: the character style "Status gron" (its colour is set per build in the
+--    reference document). Typst: bold unhyphenated text in the status colour
+--    (the column is made wide enough for the longest status word). The symbol and
+--    the word stay in both, so the status reads without colour. Colours come from
+--    the metadata (statustext-<key>, darkened by the build where the organisation's
+--    colour is too light to read as text; else statusfarger), so a region's own
+--    colours need no code here.
+-- 2. Images (typst): pandoc's typst writer drops the alt text; PDF/UA needs it,
+--    so the image is written as raw typst with `alt:`.
+-- 3. Tables: every column is at least as wide as its longest header word and
+--    status word (both outputs). Typst only: a table without relative widths is
+--    stretched to the text width, its first column taking what the figures
+--    leave; narrow centred tables under flush-left captions looked ragged.
+-- 4. Title block (DOCX): the decision (beslut) is added under the date, as the
+--    PDF's title page shows it.
 local colours = {}
 
 local function stringify(v)
   return pandoc.utils.stringify(v)
+end
+
+local function typst_string(s)
+  return '"' .. s:gsub('\\', '\\\\'):gsub('"', '\\"'):gsub('\n', ' ') .. '"'
+end
+
+local function chars(s)
+  return utf8.len(s) or #s
+end
+
+-- Tie a status symbol to the word after it (a lone symbol at a line end reads as noise).
+local function tie_symbol(content)
+  if #content >= 3 and content[1].t == "Str" and chars(content[1].text) <= 2
+      and content[2].t == "Space" then
+    content[2] = pandoc.Str("\u{A0}")
+  end
+  return content
 end
 
 function Meta(meta)
@@ -14,18 +45,30 @@ function Meta(meta)
       colours[k] = stringify(v)
     end
   end
+  for k, v in pairs(meta) do
+    local key = k:match("^statustext%-(.+)$")
+    if key then colours[key] = stringify(v) end
+  end
+  if FORMAT == "docx" and meta.beslut and meta.date then
+    local date = pandoc.Inlines(meta.date)
+    date:insert(pandoc.LineBreak())
+    date:extend(pandoc.Inlines(meta.beslut))
+    meta.date = date
+    return meta
+  end
 end
 
 function Span(el)
   for _, cls in ipairs(el.classes) do
     local key = cls:match("^status%-(.+)$")
     if key then
+      el.content = tie_symbol(el.content)
       if FORMAT == "docx" then
         el.attributes["custom-style"] = "Status " .. key
         return el
       elseif FORMAT == "typst" then
         local colour = colours[key] or "#000000"
-        local out = { pandoc.RawInline("typst", '#text(fill: rgb("' .. colour .. '"), weight: "bold")[') }
+        local out = { pandoc.RawInline("typst", '#text(fill: rgb("' .. colour .. '"), weight: "bold", hyphenate: false)[') }
         for _, x in ipairs(el.content) do table.insert(out, x) end
         table.insert(out, pandoc.RawInline("typst", "]"))
         return out
@@ -34,4 +77,154 @@ function Span(el)
   end
 end
 
-return { { Meta = Meta }, { Span = Span } }
+function Image(el)
+  if FORMAT ~= "typst" then return nil end
+  local args = { typst_string(el.src) }
+  local alt = stringify(el.caption)
+  if alt ~= "" then table.insert(args, "alt: " .. typst_string(alt)) end
+  local width = el.attributes.width
+  if width then
+    if width:match("%%$") then
+      table.insert(args, "width: " .. width)
+    elseif width:match("^[%d.]+cm$") or width:match("^[%d.]+mm$") or width:match("^[%d.]+in$") then
+      table.insert(args, "width: " .. width)
+    end
+  end
+  return pandoc.RawInline("typst", "#image(" .. table.concat(args, ", ") .. ")")
+end
+
+-- Widths are estimated in characters of 8.5 pt table text across the text width
+-- (same margins in both outputs): about 118 in the PDF's Libertinus Serif, 105
+-- in the DOCX's Arial. A cell's padding counts as two characters.
+local LINE = FORMAT == "typst" and 118 or 105
+local PAD = 2
+
+local function longest_word(text)
+  local word = 0
+  -- A soft hyphen is a place to break: "Prognos­avvikelse" is two words wide.
+  for w in text:gsub("\u{AD}", " "):gmatch("%S+") do word = math.max(word, chars(w)) end
+  return word
+end
+
+-- A status span's widest unbreakable piece: its symbol is tied to the first word.
+local function status_width(span)
+  local words = {}
+  for w in stringify(span):gmatch("%S+") do table.insert(words, w) end
+  if #words >= 2 and chars(words[1]) <= 2 then
+    words[2] = words[1] .. " " .. words[2]
+    table.remove(words, 1)
+  end
+  local widest = 0
+  for _, w in ipairs(words) do widest = math.max(widest, chars(w)) end
+  return widest + 0.5  -- bold
+end
+
+-- Longest line and longest word of a cell, in characters; and the longest word
+-- of a status span (bold, and a status word broken in two reads badly).
+local function measure_cell(cell)
+  local text = stringify(cell.contents)
+  local status = 0
+  pandoc.walk_block(pandoc.Div(cell.contents), {
+    Span = function(sp)
+      for _, cls in ipairs(sp.classes) do
+        if cls:match("^status%-") then status = math.max(status, status_width(sp)) end
+      end
+    end,
+  })
+  return chars(text), longest_word(text), status
+end
+
+local function measure(tbl, ncols)
+  -- longest: longest body entry; word: longest word that must not break
+  -- (header words are bold and must never run into the next column; a long
+  -- body word may be hyphenated, so it counts only up to 12).
+  local longest, word = {}, {}
+  for i = 1, ncols do longest[i], word[i] = 3, 3 end
+  local function rows(list, is_head)
+    for _, row in ipairs(list) do
+      for i, cell in ipairs(row.cells) do
+        if i <= ncols then
+          local l, w, status = measure_cell(cell)
+          if not is_head then longest[i] = math.max(longest[i], l) end
+          word[i] = math.max(word[i], is_head and (w + 0.5) or math.min(w, 12), status)
+        end
+      end
+    end
+  end
+  rows(tbl.head.rows, true)
+  for _, body in ipairs(tbl.bodies) do rows(body.body, false) end
+  return longest, word
+end
+
+-- Stretch a table without widths to the text width: a figure column gets its
+-- widest entry (headers may wrap between words) plus padding, the first (label)
+-- column what is left; if the figures leave too little, all shrink alike.
+local function full_width(specs, longest, word, ncols)
+  local figures = 0
+  local w = {}
+  for i = 2, ncols do
+    w[i] = math.max(math.min(longest[i], 16), word[i]) + PAD
+    figures = figures + w[i]
+  end
+  w[1] = math.max(LINE - figures, math.min(longest[1] + PAD, 30), 20)
+  local sum = w[1] + figures
+  for i = 1, ncols do specs[i][2] = w[i] / sum end
+end
+
+-- Given widths: make every column at least as wide as its longest header word
+-- (a narrow "Trend" column would otherwise print into "Kommentar"), taking the
+-- room from the running-text columns (long entries that wrap anyway).
+local function widen_narrow(specs, longest, word, ncols)
+  local sum = 0
+  for i = 1, ncols do sum = sum + specs[i][2] end
+  local w, need, deficit = {}, {}, 0
+  for i = 1, ncols do
+    w[i] = specs[i][2] / sum
+    need[i] = (word[i] + PAD) / LINE
+    if w[i] < need[i] then deficit = deficit + need[i] - w[i] end
+  end
+  if deficit == 0 then return false end
+  local function donors(only_text)
+    local spare = 0
+    for i = 1, ncols do
+      if w[i] > need[i] and (not only_text or longest[i] > 30) then spare = spare + w[i] - need[i] end
+    end
+    return spare
+  end
+  local only_text = donors(true) > deficit
+  local spare = donors(only_text)
+  if spare <= deficit then return false end
+  for i = 1, ncols do
+    if w[i] < need[i] then
+      specs[i][2] = need[i]
+    elseif not only_text or longest[i] > 30 then
+      specs[i][2] = w[i] - (w[i] - need[i]) * deficit / spare
+    else
+      specs[i][2] = w[i]
+    end
+  end
+  return true
+end
+
+function Table(tbl)
+  local specs = tbl.colspecs
+  local ncols = #specs
+  if ncols < 2 then return nil end
+  local given = false
+  for _, spec in ipairs(specs) do
+    if spec[2] ~= nil and spec[2] ~= 0 then given = true end
+  end
+  local longest, word = measure(tbl, ncols)
+  if given then
+    if not widen_narrow(specs, longest, word, ncols) then return nil end
+  elseif FORMAT == "typst" then
+    full_width(specs, longest, word, ncols)
+  else
+    return nil  -- Word and LibreOffice fit a table without widths to its content themselves
+  end
+  tbl.colspecs = specs
+  return tbl
+end
+
+-- Tables first: their widths are measured on the status spans before those become raw typst.
+return { { Meta = Meta }, { Table = Table }, { Span = Span, Image = Image } }

@@ -1,0 +1,271 @@
+"""Charts: their data, caption and alt text (plain dicts, cheap), and their drawing (matplotlib).
+
+`chart_views` runs with every Markdown render and imports nothing heavy; the
+templates under templates/sektioner/diagram_*.md.j2 place a chart with
+`![caption](file){alt="..."}`. `write_charts` draws only the charts the
+Markdown names, so matplotlib is imported only when a report has charts.
+
+Every chart's alt text states its data, so a reader who cannot see the image
+gets the same figures. The numbers come from the ledger and the outcomes file,
+never from the picture: a chart of the cost series shows what the source gives
+(period totals), not invented monthly values.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..numbers import fmt_amount
+
+FILE = "diagram-{id}.png"
+DPI = 200
+WIDTH_CM = 16.0
+COMMITTEES_TABLE = "resultat_per_namnd"
+INVESTMENTS_TABLE = "investeringar_per_kategori"
+
+
+# -- data -------------------------------------------------------------------------------
+def chart_views(ctx) -> dict:
+    """Every chart this report can show, by id: {fil, bildtext, alt, enhet, kategorier, serier, ...}."""
+    views = {}
+    for cid, make in (("namnder", _committees), ("investeringar", _investments), ("kostnader", _cost_series)):
+        view = make(ctx)
+        if view is not None:
+            view["id"] = cid
+            view["fil"] = FILE.format(id=cid)
+            views[cid] = view
+    return views
+
+
+def _period(ctx) -> str:
+    o = ctx.r.outcomes.rapport
+    p = ctx.org.perioder.get(o.period)
+    return f"{p.kort} {o.ar}" if p else f"{o.period} {o.ar}"
+
+
+def _num(v: float | None) -> str:
+    return fmt_amount(v, empty="uppgift saknas")
+
+
+def _pairs_text(view: dict) -> str:
+    """'Hälso- och sjukvårdsnämnd: utfall 1 353, budget 1 390; ...' for the alt text."""
+    names = [s["namn"].lower() for s in view["serier"]]
+    parts = []
+    for i, cat in enumerate(view["kategorier"]):
+        vals = ", ".join(f"{n} {_num(s['varden'][i])}" for n, s in zip(names, view["serier"]))
+        parts.append(f"{cat}: {vals}")
+    return "; ".join(parts)
+
+
+def _committees(ctx) -> dict | None:
+    """Net cost per committee, outcome and budget for the period (costs shown as positive amounts)."""
+    r = ctx.r
+    cats, outcome, budget, posts = [], [], [], []
+    for cid, c in r.budget.namnder.items():
+        u, b = r.ledger.value(cid, "utfall"), r.ledger.value(cid, "budget")
+        if u is None and b is None:
+            continue
+        cats.append(c.namn)
+        posts.append(cid)
+        # Net costs are negative in the ledger; a cost bar grows to the right.
+        outcome.append(-u if u is not None else None)
+        budget.append(-b if b is not None else None)
+    if not cats:
+        return None
+    unit = ctx.org.enhet
+    period = _period(ctx)
+    view = {"kategorier": cats, "poster": posts, "enhet": unit, "typ": "liggande",
+            "serier": [{"namn": "Utfall", "kolumn": "utfall", "varden": outcome},
+                       {"namn": "Budget", "kolumn": "budget", "varden": budget}],
+            "tecken": -1,
+            "bildtext": f"Nettokostnad per nämnd {period}, utfall och budget ({unit})."}
+    view["alt"] = (f"Liggande stapeldiagram över nettokostnad per nämnd {period} i {unit}, utfall och budget. "
+                   + _pairs_text(view) + ".")
+    return view
+
+
+def _investments(ctx) -> dict | None:
+    """Investments per category: outcome for the period, annual budget and full-year forecast."""
+    r = ctx.r
+    t = r.outcomes.tabeller.get(INVESTMENTS_TABLE) or r.budget.tabeller.get(INVESTMENTS_TABLE)
+    if t is None:
+        return None
+    cats, posts = [], []
+    for row in t.rader:
+        if isinstance(row, str):
+            pid, name, style = row, None, "normal"
+        elif getattr(row, "post", None):
+            pid, name, style = row.post, row.namn, row.stil
+        else:
+            continue
+        if style == "summa" or pid not in r.posts:
+            continue
+        posts.append(pid)
+        cats.append((name or r.posts[pid].namn or pid).rstrip("*¹²³ "))
+    if not posts:
+        return None
+    cols = [("Utfall " + _period(ctx), "utfall"), ("Årsbudget", "arsbudget"), ("Prognos helår", "prognos")]
+    unit = t.enhet or ctx.org.enhet
+    view = {"kategorier": cats, "poster": posts, "enhet": unit, "typ": "liggande", "tecken": 1,
+            "serier": [{"namn": n, "kolumn": c, "varden": [r.ledger.value(p, c) for p in posts]} for n, c in cols],
+            "bildtext": f"Investeringar per kategori: utfall {_period(ctx)}, årsbudget och prognos för helåret ({unit})."}
+    view["alt"] = (f"Liggande stapeldiagram över investeringar per kategori i {unit}: utfall {_period(ctx)}, "
+                   "årsbudget och prognos för helåret. " + _pairs_text(view) + ".")
+    return view
+
+
+def _cost_series(ctx) -> dict | None:
+    """The series of the outcomes file (`serier`), one group of bars per series, one bar per year.
+
+    In the example these are the costs of hired staff, purchased care and
+    medicines, which the source shows as monthly curves but gives only as
+    January–March totals: the caption says so, and no monthly value is drawn.
+    """
+    o, org = ctx.r.outcomes, ctx.org
+    # All series of one unit share the chart (the first series' unit decides).
+    series = list(o.serier.items())
+    series = [(k, s) for k, s in series if series and s.enhet == series[0][1].enhet]
+    if not series:
+        return None
+    years = sorted({y for _, s in series for y in s.varden}, key=str)
+    known = [y for y in years if any(s.varden.get(y) is not None for _, s in series)]
+    missing = [y for y in years if y not in known]
+    periods = {s.period for _, s in series}
+    period = org.perioder.get(next(iter(periods))) if len(periods) == 1 and None not in periods else None
+    span = period.kort if period else "perioden"
+    totals_only = any(s.endast_summor for _, s in series)
+    unit = series[0][1].enhet
+    # "Kostnad för hyrpersonal", "Kostnad för läkemedel": the shared words go to the caption once.
+    prefix = "Kostnad för " if all(s.namn.startswith("Kostnad för ") for _, s in series) else ""
+    cats = [s.namn[len(prefix):] for _, s in series]
+    cats = [c[:1].upper() + c[1:] for c in cats]
+    view = {"kategorier": cats, "poster": [k for k, _ in series], "enhet": unit, "typ": "staende", "tecken": 1,
+            "serier": [{"namn": str(y), "kolumn": str(y), "varden": [s.varden.get(y) for _, s in series]}
+                       for y in known],
+            "endast_summor": totals_only}
+    years_text = _join([str(y) for y in known])
+    what = prefix + _join([c[:1].lower() + c[1:] for c in cats]) if prefix else _join(cats)
+    caption = f"{what}, ackumulerat {span} {years_text} ({unit})."
+    if totals_only:
+        caption += (f" Underlaget innehåller bara summan för {span} varje år, inga månadsvärden; "
+                    "diagrammet visar därför periodsummor och ingen månadskurva.")
+    if missing:
+        caption += f" Uppgift för {_join([str(y) for y in missing])} saknas i underlaget."
+    view["bildtext"] = caption
+    per_cat = []
+    for i, cat in enumerate(cats):
+        per_cat.append(f"{cat}: " + ", ".join(f"{y} {_num(s['varden'][i])}" for y, s in zip(known, view["serier"])))
+    view["alt"] = (f"Stapeldiagram över {what[:1].lower() + what[1:]} i {unit}, ackumulerat {span}, per år. " + "; ".join(per_cat) + "."
+                   + (" Månadsvärden finns inte i underlaget." if totals_only else ""))
+    return view
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+
+
+# -- drawing ---------------------------------------------------------------------------
+def charts_in(md: str, views: dict) -> list[str]:
+    """Ids of the charts the Markdown shows, in order of appearance."""
+    names = {v["fil"]: cid for cid, v in views.items()}
+    found = []
+    for m in re.finditer(r"\]\((diagram-[\w-]+\.png)\)", md):
+        cid = names.get(m.group(1))
+        if cid and cid not in found:
+            found.append(cid)
+    return found
+
+
+def write_charts(report, md: str, folder: Path) -> list[Path]:
+    """Draw the charts the Markdown names into `folder`; nothing (and no matplotlib) when there are none."""
+    from .context import Context
+
+    if "](diagram-" not in md:
+        return []
+    ctx = Context(report)
+    views = chart_views(ctx)
+    wanted = charts_in(md, views)
+    if not wanted:
+        return []
+    colours = _palette(report.org)
+    out = []
+    for cid in wanted:
+        path = folder / views[cid]["fil"]
+        path.write_bytes(draw(views[cid], colours))
+        out.append(path)
+    return out
+
+
+def _palette(org) -> list[str]:
+    # Defaults reach 3:1 contrast against white (WCAG for graphical objects).
+    accent = org.farger.get("accent", "#1f4e79")
+    return [accent, org.farger.get("diagram2", "#7f8fa0"), org.farger.get("diagram3", "#c46a00")]
+
+
+def draw(view: dict, colours: list[str]) -> bytes:
+    """One chart as PNG bytes: fixed size, fixed dpi, no date or software stamp (same input, same bytes)."""
+    import io
+    import textwrap
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    cats, series = view["kategorier"], view["serier"]
+    n = len(series)
+    rc = {"font.family": "DejaVu Sans", "font.size": 8, "axes.edgecolor": "#8c8c8c", "axes.linewidth": 0.6,
+          "xtick.color": "#404040", "ytick.color": "#404040", "svg.hashsalt": "regionrapport"}
+    with plt.rc_context(rc):
+        horizontal = view["typ"] == "liggande"
+        labels = [textwrap.fill(c, 34) for c in cats]
+        # Room per category for its bars and for its label's lines.
+        per_cat = [max(0.3 * (n + 0.8), 0.45 * (lab.count("\n") + 1) + 0.25) for lab in labels]
+        height_cm = max(6.0, 2.0 + sum(per_cat)) if horizontal else 7.5
+        fig, ax = plt.subplots(figsize=(WIDTH_CM / 2.54, height_cm / 2.54))
+        band = 0.8
+        bar = band / n
+        values_all = [v for s in series for v in s["varden"] if v is not None]
+        top = max(values_all) if values_all else 1
+        for j, s in enumerate(series):
+            pos = [i - band / 2 + bar * (j + 0.5) for i in range(len(cats))]
+            vals = [v if v is not None else 0 for v in s["varden"]]
+            colour = colours[j % len(colours)]
+            if horizontal:
+                bars = ax.barh(pos, vals, height=bar * 0.92, color=colour, label=s["namn"])
+            else:
+                bars = ax.bar(pos, vals, width=bar * 0.92, color=colour, label=s["namn"])
+            for b, v in zip(bars, s["varden"]):
+                label = fmt_amount(v) if v is not None else "saknas"
+                if horizontal:
+                    ax.annotate(label, (b.get_width(), b.get_y() + b.get_height() / 2), xytext=(3, 0),
+                                textcoords="offset points", va="center", ha="left", fontsize=6.5, color="#262626")
+                else:
+                    ax.annotate(label, (b.get_x() + b.get_width() / 2, b.get_height()), xytext=(0, 2),
+                                textcoords="offset points", va="bottom", ha="center", fontsize=7, color="#262626")
+        fmt = FuncFormatter(lambda x, _: fmt_amount(x))
+        if horizontal:
+            ax.set_yticks(range(len(cats)), labels)
+            ax.invert_yaxis()
+            ax.xaxis.set_major_formatter(fmt)
+            ax.set_xlim(0, top * 1.12)
+            ax.set_xlabel(view["enhet"])
+            ax.grid(axis="x", color="#e0e0e0", linewidth=0.5)
+        else:
+            ax.set_xticks(range(len(cats)), cats)
+            ax.yaxis.set_major_formatter(fmt)
+            ax.set_ylim(0, top * 1.15)
+            ax.set_ylabel(view["enhet"])
+            ax.grid(axis="y", color="#e0e0e0", linewidth=0.5)
+        ax.set_axisbelow(True)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        # Above the plot, in one row: never on top of a bar.
+        ax.legend(frameon=False, fontsize=7, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=n,
+                  borderaxespad=0.3, handlelength=1.4)
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+        plt.close(fig)
+    return buf.getvalue()
