@@ -71,17 +71,36 @@ def main():
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @project_option
 def check(reports, all_, fmt, strict, project_dir):
-    """Validate REPORTS (ids under data/outcomes/) without rendering anything."""
+    """Validate REPORTS (ids under data/outcomes/) without rendering anything.
+
+    Exit 0 when clean, 1 when problems were found (with --strict warnings too),
+    2 when the command cannot run as asked (no project, unknown report)."""
     from .commands.check import check as run_check
+    from .project import find_root, load_project, report_path_problem
+
+    def usage(diags):
+        click.echo(render_text(diags, color=_color(sys.stderr)) if fmt == "text" else RENDERERS[fmt](diags),
+                   err=fmt == "text")
+        sys.exit(EXIT_USAGE)
 
     try:
-        project = _project(project_dir)
-        result = run_check(project, _report_ids(project, reports, all_))
+        root = find_root(Path(project_dir) if project_dir else None)
     except ReportError as e:
-        result = None
-        diags = e.diagnostics
-    else:
+        usage(e.diagnostics)
+    result = None
+    try:
+        project = load_project(root)
+        ids = _report_ids(project, reports, all_)
+        named = [d for rid in reports for d in report_path_problem(project, rid)]
+        if named:
+            usage(named)
+        result = run_check(project, ids)
         diags = result.diagnostics
+    except ReportError as e:
+        diags = e.diagnostics
+    except Exception as e:  # a bug, not bad input: say so, and exit as an internal error
+        click.echo(f"Internt fel i rapport check: {type(e).__name__}: {e}", err=True)
+        sys.exit(EXIT_USAGE)
     if fmt == "text":
         if diags:
             click.echo(render_text(diags, color=_color(sys.stdout)))

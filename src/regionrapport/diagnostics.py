@@ -82,15 +82,19 @@ def format_text_line(d: Diagnostic) -> str:
 
 
 def render_text(diags: list[Diagnostic], color: bool = False) -> str:
+    """`path:line:col: CODE message`, a hint line under it; warnings end in [varning].
+
+    Colour (bold location, red/yellow code) only when asked: the CLI asks when
+    the stream is a terminal and NO_COLOR is unset."""
     out = []
     for d in diags:
         loc = f"{d.file}:{d.line}:{d.col}:"
-        sev = "fel" if d.severity == ERROR else "varning"
+        sev = " [varning]" if d.severity != ERROR else ""
         if color:
             c = "\x1b[31m" if d.severity == ERROR else "\x1b[33m"
-            out.append(f"\x1b[1m{loc}\x1b[0m {c}{d.code}\x1b[0m {d.message} [{sev}]")
+            out.append(f"\x1b[1m{loc}\x1b[0m {c}{d.code}\x1b[0m {d.message}{sev}")
         else:
-            out.append(f"{loc} {d.code} {d.message} [{sev}]")
+            out.append(f"{loc} {d.code} {d.message}{sev}")
         if d.hint:
             tip = "\x1b[36mtips:\x1b[0m" if color else "tips:"
             out.append(f"    {tip} {d.hint}")

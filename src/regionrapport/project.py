@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from . import model as m
 from .compute import Ledger, PostDef, Relation, parse_relation
 from .diagnostics import Collector, Diagnostic, ReportError
-from .load import Loaded, SourceMap, load_file, yaml11_surprise
+from .load import Loaded, SourceMap, load_file, surprise_hint, yaml11_surprise
 from .numbers import fmt_plain
 
 ORG_FILE = "organisation.yaml"
@@ -137,6 +137,33 @@ def _data_path(data, loc: tuple) -> tuple:
     return tuple(path)
 
 
+_NUMBER_ERRORS = ("float_type", "int_type", "float_parsing", "int_parsing", "int_from_float")
+_KINDS = {"float_type": "ett tal", "float_parsing": "ett tal", "int_type": "ett heltal", "int_parsing": "ett heltal",
+          "int_from_float": "ett heltal", "string_type": "en text", "dict_type": "en mappning (nyckel: värde)",
+          "list_type": "en lista", "tuple_type": "en lista", "bool_type": "sant/falskt (true/false)",
+          "bool_parsing": "sant/falskt (true/false)", "date_type": "ett datum (ÅÅÅÅ-MM-DD)",
+          "date_parsing": "ett datum (ÅÅÅÅ-MM-DD)", "date_from_datetime_parsing": "ett datum (ÅÅÅÅ-MM-DD)",
+          "date_from_datetime_inexact": "ett datum utan klockslag (ÅÅÅÅ-MM-DD)",
+          "model_type": "en mappning (nyckel: värde)", "model_attributes_type": "en mappning (nyckel: värde)"}
+
+
+def describe_value(value) -> str:
+    """A value as the analyst typed it, in words: "texten 'tjugo'", "talet 3", "en lista"."""
+    if value is None:
+        return "inget värde (null)"
+    if isinstance(value, bool):
+        return "sant/falskt"
+    if isinstance(value, (int, float)):
+        return f"talet {value:g}"
+    if isinstance(value, str):
+        return f"texten '{value[:40]}'"
+    if isinstance(value, list):
+        return "en lista"
+    if isinstance(value, dict):
+        return "en mappning"
+    return f"'{str(value)[:40]}'"
+
+
 def swedish_number_hint(text: str) -> str | None:
     if not isinstance(text, str) or not _NUMBER_AS_TEXT.match(text):
         return None
@@ -149,23 +176,94 @@ def swedish_number_hint(text: str) -> str | None:
     return t
 
 
+def _union_points(data, loc: tuple, missing: bool) -> list[tuple]:
+    """(data path, member) for each union member a pydantic loc passes through.
+
+    A loc segment that names no key in the data is a union member's tag
+    ('float', 'AtLeast', ...), unless it is the missing key of a 'missing' error."""
+    out, path, cur = [], [], data
+    for i, part in enumerate(loc):
+        if isinstance(cur, dict) and part in cur:
+            path.append(part)
+            cur = cur[part]
+        elif isinstance(cur, list) and isinstance(part, int) and part < len(cur):
+            path.append(part)
+            cur = cur[part]
+        elif i < len(loc) - 1 or not missing:
+            out.append((tuple(path), part))
+    return out
+
+
+def _best_union_branches(data, errors: list) -> list[tuple]:
+    """Keep, for every union, only the errors of the member that came closest.
+
+    pydantic reports a failing union once per member; the analyst needs the one
+    that explains the value (`mal: {minst: "x"}`: minst is not a number), not
+    that it is also not a number, not a trend target and not a range."""
+    items = [(e, _data_path(data, tuple(e["loc"])), _union_points(data, tuple(e["loc"]), e["type"] == "missing")) for e in errors]
+    cost: dict[tuple, dict] = {}
+    for e, path, points in items:
+        if points:
+            at, member = points[0]
+            if e["type"] in ("value_error", "assertion_error"):
+                weight = 1  # the member's shape fitted; only its own validator objected
+            elif e["type"] in ("missing", "extra_forbidden"):
+                weight = 9
+            else:
+                weight = 10 if path == at else 1
+            branch = cost.setdefault(at, {})
+            branch[member] = branch.get(member, 0) + weight
+    best = {at: min(branches, key=branches.get) for at, branches in cost.items()}  # ties: first member
+    return [(e, path) for e, path, points in items if not points or best[points[0][0]] == points[0][1]]
+
+
 def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, model_cls=None) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     seen: set = set()
-    for e in err.errors():
+    errors = _best_union_branches(data, err.errors())
+    missing_explained: set = set()
+    # A misspelt required key (`datm:`) is both unknown and missing: say it once, as the typo.
+    missing = {(p, e["loc"][-1]) for e, p in errors if e["type"] == "missing"}
+    for e, path in errors:
+        if e["type"] == "extra_forbidden" and path:
+            wanted = [k for p, k in missing if p == path[:-1]]
+            close = difflib.get_close_matches(str(path[-1]), wanted, n=1, cutoff=0.6)
+            if close:
+                missing_explained.add((path[:-1], close[0]))
+    for e, path in errors:
         loc = tuple(e["loc"])
-        path = _data_path(data, loc)
         if path in seen:
             continue  # a union gives one error per member: one message is enough
         typ = e["type"]
         name = ".".join(str(p) for p in path)
+        if loc and loc[-1] == "[key]":  # a bad mapping key: point at the key, not its value
+            seen.add(path)
+            value = e.get("input")
+            if typ == "string_pattern_mismatch":
+                out.append(smap.diag(path, "RR015", f"{name}: '{value}' är inget giltigt id.",
+                                     "Id skrivs med små bokstäver a–z, siffror och understreck, t.ex. halso_och_sjukvard.",
+                                     prefer="key"))
+            else:
+                kind = _KINDS.get(typ, "ett giltigt värde")
+                out.append(smap.diag(path, "RR011", f"{'.'.join(map(str, path[:-1])) or 'filens översta nivå'}: nyckeln "
+                                     f"{describe_value(value)} ska vara {kind}.", "Se docs/yaml-format.md.", prefer="key"))
+            continue
+        if typ == "missing" and (path, loc[-1]) in missing_explained:
+            continue
         if typ == "extra_forbidden":
             seen.add(path)
             key = path[-1] if path else loc[-1]
             vocab = _fields_at(model_cls, loc) if model_cls else _vocabulary()
-            close = difflib.get_close_matches(str(key), vocab, n=1, cutoff=0.6)
-            hint = f"Menade du '{close[0]}'?" if close else "Ta bort nyckeln eller kontrollera stavningen mot docs/yaml-format.md."
-            out.append(smap.diag(path, "RR010", f"Okänd nyckel '{key}' i {'.'.join(map(str, path[:-1])) or 'filens översta nivå'}.", hint, prefer="key"))
+            wanted = [k for p, k in missing if p == path[:-1]]
+            close = difflib.get_close_matches(str(key), wanted, n=1, cutoff=0.6) \
+                or difflib.get_close_matches(str(key), [w for w in vocab if w != key], n=1, cutoff=0.6)
+            if key in vocab:  # valid in another member of a union, not together with its neighbours
+                hint = f"'{key}' kan inte kombineras med de övriga nycklarna här; se docs/yaml-format.md."
+            else:
+                hint = f"Menade du '{close[0]}'?" if close else "Ta bort nyckeln eller kontrollera stavningen mot docs/yaml-format.md."
+            where = '.'.join(map(str, path[:-1])) or 'filens översta nivå'
+            what = "Nyckeln '{}' passar inte här".format(key) if key in vocab else f"Okänd nyckel '{key}'"
+            out.append(smap.diag(path, "RR010", f"{what} i {where}.", hint, prefer="key"))
             continue
         if typ == "missing":
             seen.add(path + (loc[-1],))
@@ -177,10 +275,9 @@ def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, model_cls=
         value = e.get("input")
         surprise = yaml11_surprise(smap.raw.get(path), value)
         if surprise:
-            out.append(smap.diag(path, "RR014", f"{name}: {surprise}.",
-                                 "Sätt citattecken runt texten (\"no\") eller skriv talet som det är menat (90 eller \"1:30\")."))
+            out.append(smap.diag(path, "RR014", f"{name}: {surprise}.", surprise_hint(smap.raw[path])))
             continue
-        num = swedish_number_hint(value) if typ in ("float_type", "int_type", "float_parsing", "int_parsing") else None
+        num = swedish_number_hint(value) if typ in _NUMBER_ERRORS else None
         if num is not None:
             out.append(smap.diag(path, "RR012", f"{name}: talet är skrivet som text ('{value}').",
                                  f"Skriv det som ett YAML-tal utan citattecken, mellanslag och enhet: {num}"))
@@ -189,15 +286,28 @@ def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, model_cls=
             out.append(smap.diag(path, "RR015", f"{name}: '{value}' är inget giltigt id.",
                                  "Id skrivs med små bokstäver a–z, siffror och understreck, t.ex. halso_och_sjukvard."))
             continue
-        msg = e.get("msg", "ogiltigt värde")
-        kind = {"float_type": "ett tal", "int_type": "ett heltal", "string_type": "en text", "dict_type": "en mappning (nyckel: värde)",
-                "list_type": "en lista", "bool_type": "sant/falskt", "date_type": "ett datum (ÅÅÅÅ-MM-DD)",
-                "date_from_datetime_parsing": "ett datum (ÅÅÅÅ-MM-DD)", "model_type": "en mappning (nyckel: värde)"}.get(typ)
+        if typ == "literal_error":
+            allowed = re.findall(r"'([^']*)'", (e.get("ctx") or {}).get("expected", ""))
+            close = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.6)
+            out.append(smap.diag(path, "RR016", f"{name}: {describe_value(value)} är inget tillåtet värde.",
+                                 (f"Menade du '{close[0]}'? " if close else "") + "Tillåtna värden: " + ", ".join(allowed) + "."))
+            continue
+        kind = _KINDS.get(typ)
         if kind:
-            out.append(smap.diag(path, "RR011", f"{name}: väntade {kind}, fick {type(value).__name__} ({value!r:.40}).",
+            out.append(smap.diag(path, "RR011", f"{name}: väntade {kind}, fick {describe_value(value)}.",
                                  "Se docs/yaml-format.md för fältets typ."))
-        else:
-            out.append(smap.diag(path, "RR016", f"{name}: {msg}.", "Se docs/yaml-format.md."))
+            continue
+        ctx = e.get("ctx") or {}
+        bound = {"greater_than_equal": ("minst", "ge"), "greater_than": ("större än", "gt"),
+                 "less_than_equal": ("högst", "le"), "less_than": ("mindre än", "lt")}.get(typ)
+        if bound:
+            out.append(smap.diag(path, "RR016", f"{name}: {describe_value(value)} är utanför tillåtet intervall; "
+                                 f"värdet ska vara {bound[0]} {ctx.get(bound[1])}.", "Se docs/yaml-format.md."))
+            continue
+        msg = str(e.get("msg", "ogiltigt värde"))
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]  # our own validators speak Swedish already
+        out.append(smap.diag(path, "RR016", f"{name}: {msg}.", "Se docs/yaml-format.md."))
     return out
 
 
@@ -230,16 +340,26 @@ def load_project(root: Path | None = None) -> Project:
     return Project(root, org, loaded.smap)
 
 
+def report_path_problem(project: Project, report_id: str) -> list[Diagnostic]:
+    """Why report_id names no report file (an invalid name, a missing file), or []."""
+    try:
+        validate_report_id(report_id)
+    except ReportError as e:
+        return e.diagnostics
+    if (project.outcomes_dir / f"{report_id}.yaml").is_file():
+        return []
+    known = project.report_ids()
+    close = difflib.get_close_matches(report_id, known, n=1)
+    return [Diagnostic(f"data/outcomes/{report_id}.yaml", 1, 1, "RR001", f"Rapporten '{report_id}' finns inte.",
+                       (f"Menade du '{close[0]}'? " if close else "")
+                       + ("Rapporter: " + ", ".join(known) if known else "Skapa den med 'rapport new'."))]
+
+
 def load_report(project: Project, report_id: str, collector: Collector) -> Report | None:
-    validate_report_id(report_id)
+    problem = report_path_problem(project, report_id)
+    if problem:
+        raise ReportError(problem)
     path = project.outcomes_dir / f"{report_id}.yaml"
-    if not path.is_file():
-        known = project.report_ids()
-        close = difflib.get_close_matches(report_id, known, n=1)
-        raise ReportError([Diagnostic(f"data/outcomes/{report_id}.yaml", 1, 1, "RR001",
-                                      f"Rapporten '{report_id}' finns inte.",
-                                      (f"Menade du '{close[0]}'? " if close else "")
-                                      + ("Rapporter: " + ", ".join(known) if known else "Skapa den med 'rapport new'."))])
     try:
         out_loaded = load_file(path, project.root)
     except ReportError as e:
@@ -351,9 +471,9 @@ def merge_posts(budget: m.Budget, outcomes: m.Outcomes, bsmap: SourceMap, osmap:
     return posts
 
 
-def _unknown_column(smap, path, col, columns) -> Diagnostic:
+def _unknown_column(smap, path, col, columns, owner: str = "") -> Diagnostic:
     close = difflib.get_close_matches(str(col), list(columns) + list(m.Post.model_fields), n=1, cutoff=0.6)
-    return smap.diag(path, "RR010", f"Okänd nyckel '{col}': ingen sådan kolumn eller egenskap.",
+    return smap.diag(path, "RR010", f"{owner + ': ' if owner else ''}okänd nyckel '{col}' (ingen sådan kolumn eller egenskap).",
                      f"Menade du '{close[0]}'?" if close else "Kolumner deklareras under 'kolumner' i organisation.yaml.",
                      prefer="key")
 
@@ -362,18 +482,18 @@ def _store_values(p: PostDef, values: dict, smap: SourceMap, base: tuple, column
     for col, v in values.items():
         path = base + (col,)
         if col not in columns:
-            collector.add(_unknown_column(smap, path, col, columns))
+            collector.add(_unknown_column(smap, path, col, columns, p.namn or p.id))
             continue
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
             surprise = yaml11_surprise(smap.raw.get(path), v)
             num = swedish_number_hint(v)
             if surprise:
-                collector.add(smap.diag(path, "RR014", f"{p.id}.{col}: {surprise}.", "Skriv talet som det är menat."))
+                collector.add(smap.diag(path, "RR014", f"{p.namn or p.id}, {col}: {surprise}.", surprise_hint(smap.raw[path])))
             elif num is not None:
                 collector.add(smap.diag(path, "RR012", f"{p.namn or p.id}, {col}: talet är skrivet som text ('{v}').",
                                         f"Skriv det som ett YAML-tal utan citattecken, mellanslag och enhet: {num}"))
             else:
-                collector.add(smap.diag(path, "RR011", f"{p.namn or p.id}, {col}: väntade ett tal, fick {v!r:.40}.",
+                collector.add(smap.diag(path, "RR011", f"{p.namn or p.id}, {col}: väntade ett tal, fick {describe_value(v)}.",
                                         "Skriv ett tal, eller null för ett tomt fält."))
             continue
         if col in p.values:

@@ -6,32 +6,48 @@ from . import rule
 AMOUNT_UNITS = ("mnkr", "mkr", "tkr", "kr")  # both abbreviations of "miljoner kronor" are in use
 
 
-def _check_pair(green, yellow, diag):
-    if not (0 < yellow < green <= 2):
-        return diag(f"trösklarna ska uppfylla 0 < gul < grön ≤ 2 (andel av målvärdet), är grön {green:g} och gul {yellow:g}",
-                    "Exempel: gron: 1.0 och gul: 0.8 (100 % och 80 % av målvärdet).")
+def short(text: str, n: int = 60) -> str:
+    """A long metric name cut at a word boundary, so messages stay one line."""
+    if len(text) <= n:
+        return text
+    return text[:n].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+def _threshold_problem(gron: float, gul: float) -> tuple[str, str, str] | None:
+    """(which key to point at, message, hint) when a threshold pair is wrong."""
+    if gron > 2 or gul > 2:
+        return ("gron" if gron > 2 else "gul",
+                f"trösklarna är andelar av målvärdet, men grön är {gron:g} och gul {gul:g}",
+                "Skriv andelar, inte procent: gron: 1.0 och gul: 0.8 betyder 100 % och 80 % av målet.")
+    if gul <= 0 or gron <= 0:
+        return ("gul" if gul <= 0 else "gron", f"tröskeln måste vara större än 0 (grön {gron:g}, gul {gul:g})",
+                "Exempel: gron: 1.0 och gul: 0.8.")
+    if gul >= gron:
+        return ("gul", f"gul ({gul:g}) ska vara lägre än grön ({gron:g})",
+                "Grön är den högre ribban: gron: 1.0 och gul: 0.8 betyder att 80–100 % av målet är gult.")
     return None
 
 
 @rule("RR301", "Traffic-light thresholds out of order or range")
 def thresholds(report, collector):
     """Thresholds are shares of the target value: green must be above yellow and
-    both in (0, 2]. Applies to the organisation's thresholds and to every
-    metric's `trosklar` override. A percentage typed as 100 instead of 1.0 is caught here.
+    both in (0, 2]. Applies to the organisation's `trosklar` and to every metric's
+    `trosklar` override. A percentage typed as 100 instead of 1.0 is caught here.
     Fix: write shares, e.g. gron: 1.0, gul: 0.8.
     """
     t = report.org.trosklar
-    d = _check_pair(t.gron, t.gul, lambda msg, hint: report.project.org_smap.diag(("trosklar",), "RR301", "Organisationens " + msg, hint))
-    if d:
-        collector.add(d)
+    bad = _threshold_problem(t.gron, t.gul)
+    if bad:
+        key, msg, hint = bad
+        collector.add(report.project.org_smap.diag(("trosklar", key), "RR301", f"Organisationens trösklar: {msg}.", hint))
     for gid, g in report.budget.mal.items():
         for mid, mt in g.matetal.items():
             if mt.trosklar:
-                d = _check_pair(mt.trosklar.gron, mt.trosklar.gul,
-                                lambda msg, hint: report.budget_smap.diag(("mal", gid, "matetal", mid, "trosklar"), "RR301",
-                                                                         f"Mätetal '{mt.namn[:50]}': " + msg, hint))
-                if d:
-                    collector.add(d)
+                bad = _threshold_problem(mt.trosklar.gron, mt.trosklar.gul)
+                if bad:
+                    key, msg, hint = bad
+                    collector.add(report.budget_smap.diag(("mal", gid, "matetal", mid, "trosklar", key), "RR301",
+                                                          f"Mätetal '{short(mt.namn)}', egna trösklar: {msg}.", hint))
 
 
 @rule("RR302", "Metric target inconsistent with its unit or direction")
@@ -45,13 +61,16 @@ def target_consistency(report, collector):
     for gid, g in report.budget.mal.items():
         for mid, mt in g.matetal.items():
             path = ("mal", gid, "matetal", mid, "mal")
-            diag = lambda msg, hint="": collector.add(report.budget_smap.diag(path, "RR302", f"Mätetal '{mt.namn[:60]}': {msg}", hint))
+            diag = lambda msg, hint="": collector.add(report.budget_smap.diag(path, "RR302", f"Mätetal '{short(mt.namn)}': {msg}", hint))
             t = mt.mal
             if t is None:
                 diag("saknar mål för året.", "Ange mal: ett tal, {typ: trend}, {minst: x}, {hogst: x}, {intervall: [a, b]} eller {typ: budget}.")
                 continue
-            if isinstance(t, (int, float)) and mt.enhet == "procent" and not (0 <= t <= 100):
-                diag(f"målet {t:g} är ingen procentsats (0–100).", "Procent skrivs som procenttal: 65 betyder 65 %.")
+            bounds = [t] if isinstance(t, (int, float)) else [getattr(t, k) for k in ("minst", "hogst") if hasattr(t, k)]
+            bounds += list(getattr(t, "intervall", ()))
+            off = [b for b in bounds if not (0 <= b <= 100)]
+            if mt.enhet == "procent" and off:
+                diag(f"målet {off[0]:g} är ingen procentsats (0–100).", "Procent skrivs som procenttal: 65 betyder 65 %.")
             if getattr(t, "typ", None) == "budget" and mt.enhet not in AMOUNT_UNITS:
                 diag(f"ett budgetmål mäts i belopp, men enheten är '{mt.enhet}'.",
                      "Sätt enhet till en beloppsenhet: " + ", ".join(AMOUNT_UNITS) + ".")
@@ -76,11 +95,11 @@ def metric_outcomes(report, collector):
             o = outs.get(mid)
             if o is None:
                 collector.add(report.budget_smap.diag(("mal", gid, "matetal", mid), "RR303",
-                                                      f"Mätetal '{mt.namn[:60]}' saknas i rapporten.",
+                                                      f"Mätetal '{short(mt.namn)}' saknas i rapporten.",
                                                       f"Lägg till '{mid}:' under matetal i utfallsfilen.", severity="warning", prefer="key"))
             elif o.utfall is None and not o.saknas:
-                collector.add(report.smap.diag(("matetal", mid), "RR303", f"Mätetal '{mt.namn[:60]}' har inget utfall och inget skäl.",
+                collector.add(report.smap.diag(("matetal", mid), "RR303", f"Mätetal '{short(mt.namn)}' har inget utfall och inget skäl.",
                                                "Ange 'saknas: <skäl>' (t.ex. årlig mätning).", severity="warning", prefer="key"))
             elif o.utfall is not None and o.saknas:
-                collector.add(report.smap.diag(("matetal", mid, "saknas"), "RR303", f"Mätetal '{mt.namn[:60]}' har både utfall och 'saknas'.",
+                collector.add(report.smap.diag(("matetal", mid, "saknas"), "RR303", f"Mätetal '{short(mt.namn)}' har både utfall och 'saknas'.",
                                                "Ta bort 'saknas' när utfallet finns.", severity="warning", prefer="key"))

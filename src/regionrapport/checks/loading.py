@@ -10,13 +10,16 @@ documented("RR002", "YAML syntax error", """
 The file is not valid YAML; the message gives the line and an excerpt.
 Fix: check indentation (spaces, not tabs), the colon after each key and closing quotes.
 """)
-documented("RR003", "File too large", """
-A data file is larger than the limit (2 MB); it is refused before parsing so a
-runaway file cannot hang the check.
+documented("RR003", "File too large or nested too deeply", """
+A data file is larger than the limit (2 MB), or nests more than 40 levels. It is
+refused before anything is built from it, so a runaway or generated file cannot
+hang the check or exhaust memory.
 Fix: split the file or regenerate it.
 """)
 documented("RR004", "YAML anchors, aliases and merge keys are refused", """
-`&anchor`, `*alias` and `<<:` hide where a figure comes from and allow alias bombs.
+`&anchor`, `*alias` and `<<:` hide where a figure comes from and allow alias
+bombs (a few lines that expand to billions of values). They are refused while
+the file is scanned, before any alias is expanded.
 Fix: write the value out where it is needed.
 """)
 documented("RR005", "Duplicate key", """
@@ -43,17 +46,25 @@ A value the format requires is absent (a metric without `riktning`, a report wit
 Fix: add it.
 """)
 documented("RR014", "YAML 1.1 surprise", """
-YAML 1.1 reads some plain words and numbers unexpectedly: `no` becomes false,
-`1:30` becomes 90, `012` becomes 10.
-Fix: quote text ("no"), write numbers as meant.
+YAML 1.1 reads some plain words and numbers unexpectedly: `no` becomes false
+(also as a key), `1:30` becomes 90, `012` becomes 10, `0x1f` becomes 31, `1e3`
+stays text. Numbers of these forms are refused wherever they stand; words are
+refused where text or a number was meant.
+Fix: quote text ("no", "1:30"), write numbers as meant (12, 1000).
 """)
 documented("RR015", "Invalid id", """
 Ids are lower-case ASCII letters, digits and underscores, starting with a letter.
 Fix: rename the id, e.g. `halso_och_sjukvard`.
 """)
 documented("RR016", "Invalid value", """
-A value outside what the field allows (a month 13, an unparsable relation, a range whose bounds are reversed).
-Fix: as the message says.
+A value outside what the field allows: a month 13, a date that does not exist
+(2025-02-30), a word that is not one of the allowed ones (`riktning: hogr`), an
+unparsable relation, a range whose bounds are reversed.
+Fix: as the message says; the hint lists the allowed values.
+""")
+documented("RR104", "Unknown budget file", """
+The report's `rapport.budget` names a file that does not exist in data/budget/.
+Fix: give the budget file's name without `.yaml` (the hint suggests the closest).
 """)
 documented("RR110", "Invalid report name", """
 A report id must be a plain file name (letters, digits, `-`, `_`, `.`), never a path such as `../x`.

@@ -36,7 +36,8 @@ def history_years(report, collector):
     Fix: the report year's outcome goes under `utfall`; history holds earlier years.
     """
     ar = report.outcomes.rapport.ar
-    for mid, o in report.outcomes.matetal.items():
+    # A report year that differs from the budget's is reported once (RR401), not once per metric.
+    for mid, o in (report.outcomes.matetal.items() if ar == report.budget.ar else ()):
         for y in o.historik:
             if y >= ar:
                 collector.add(report.smap.diag(("matetal", mid, "historik", y), "RR402",

@@ -15,7 +15,10 @@ def _close(word, options) -> str:
 @rule("RR101", "Unknown post, committee or unit")
 def unknown_post(report, collector):
     """A `summa`, `kontroll`, `varav` or table row names a post, committee or unit
-    id that is declared nowhere (neither in the budget nor in the outcomes file).
+    id that is declared nowhere (neither in the budget nor in the outcomes file);
+    or the outcomes file gives figures for a post that the budget does not declare
+    and that has no name and is used nowhere (a misspelt unit id: its figures would
+    silently vanish).
     Fix: correct the id (the hint suggests the closest one) or declare the post.
     """
     posts = report.posts
@@ -38,6 +41,11 @@ def unknown_post(report, collector):
                 if ref not in posts:
                     collector.add(smap.diag(path + (i,), "RR101", f"{report.ledger.name(pid)}: '{ref}' i kontroll finns inte.",
                                             _close(ref, posts)))
+    for pid, meant in misspelt_posts(report).items():
+        collector.add(report.smap.diag(("poster", pid), "RR101",
+                                       f"Posten '{pid}' finns inte i budgeten och används ingenstans.",
+                                       (f"Menade du '{meant}'? " if meant else "")
+                                       + "En ny post behöver 'namn:' och en plats i en tabell eller summa.", prefer="key"))
     for src, smap in ((report.budget.tabeller, report.budget_smap), (report.outcomes.tabeller, report.smap)):
         for tid, table in src.items():
             for i, row in enumerate(table.rader):
@@ -79,11 +87,16 @@ def unknown_committee(report, collector):
                                                       f"Uppdraget '{a.text[:50]}': nämnden '{c}' finns inte.", _close(c, committees)))
     for aid, o in report.outcomes.uppdrag.items():
         a = report.budget.uppdrag.get(aid)
+        if a is None or any(c not in committees for c in a.ansvar):
+            continue  # an unknown assignment (RR103) or a wrong 'ansvar' (above) is the problem to fix
         for c in o.kommentarer:
-            if c not in committees or (a is not None and c not in a.ansvar):
+            if c not in a.ansvar:
+                known = c in committees
                 collector.add(report.smap.diag(("uppdrag", aid, "kommentarer", c), "RR102",
-                                               f"Uppdrag '{aid}': kommentar för '{c}', som inte är ansvarig nämnd.",
-                                               _close(c, a.ansvar if a else committees) or "Lägg till nämnden under 'ansvar' i budgeten.",
+                                               f"Uppdrag '{aid}': kommentar för '{c}', som "
+                                               + ("inte är ansvarig nämnd för uppdraget." if known else "inte är någon nämnd i budgeten."),
+                                               _close(c, a.ansvar) or f"Ansvariga nämnder: {', '.join(a.ansvar)}. "
+                                               "Lägg till nämnden under 'ansvar' i budgeten om den är ansvarig.",
                                                prefer="key"))
 
 
@@ -143,18 +156,100 @@ def unknown_goal_refs(report, collector):
 
 @rule("RR105", "Committee without outcome")
 def committee_without_outcome(report, collector):
-    """A committee in the budget has no outcome (`utfall`) in the report, and no
-    `utan_utfall` says why. A forgotten committee silently drops out of totals.
-    Fix: add the committee's outcome under `poster`, or state `utan_utfall` in the budget.
+    """A committee in the budget has no outcome (`utfall`) in the report, neither
+    stored nor derivable from its units, and no `utan_utfall` says why. A forgotten
+    committee silently drops out of every total. (When only some of its units lack
+    an outcome, RR111 names them.)
+    Fix: add the outcome under `poster` in the outcomes file, or state `utan_utfall`
+    (the reason) for the committee in the budget.
     """
-    if report.outcomes.rapport.typ == "budget":
+    kind = report.org.rapporttyper.get(report.outcomes.rapport.typ)
+    if report.outcomes.rapport.typ == "budget" or (kind is not None and kind.framatblickande):
         return
+    led, posts = report.ledger, report.posts
+    misspelt = set(misspelt_posts(report).values())
     for cid, c in report.budget.namnder.items():
-        p = report.posts.get(cid)
-        if p is not None and "utfall" not in p.values and p.summa is None and not p.varav_fullstandig and not c.utan_utfall:
-            collector.add(report.budget_smap.diag(("namnder", cid), "RR105", f"{c.namn} saknar utfall i rapporten.",
-                                                  f"Lägg till '{cid}: {{utfall: ...}}' under poster i utfallsfilen, eller ange 'utan_utfall' med skäl.",
-                                                  prefer="key"))
+        p = posts.get(cid)
+        if p is None or c.utan_utfall or led.get(cid, "utfall") is not None or "utfall" in p.values:
+            continue
+        if _value_rejected(report, cid, "utfall"):
+            continue  # the value is there but invalid: already reported where it stands
+        rows = [r for r in p.varav if r in posts] if p.varav and p.varav_fullstandig else []
+        if len(rows) < (len(p.varav) if p.varav_fullstandig else 0):
+            continue  # an unknown row (RR101) is what breaks the sum
+        missing = [r for r in rows if led.get(r, "utfall") is None]
+        if missing and len(missing) < len(rows):
+            continue  # some units have an outcome: RR111 names those that lack one
+        if any(r in misspelt for r in p.varav) or cid in misspelt:
+            continue
+        collector.add(report.budget_smap.diag(("namnder", cid), "RR105", f"{c.namn} saknar utfall i rapporten.",
+                                              f"Lägg till '{cid}: {{utfall: ...}}' under poster i utfallsfilen, eller ange 'utan_utfall' med skäl.",
+                                              prefer="key"))
+
+
+@rule("RR111", "Breakdown row without a figure the other rows have")
+def incomplete_breakdown(report, collector):
+    """In a committee's complete breakdown (`varav` with `fullstandig: true`), one
+    unit lacks a figure that the other units give: a unit without outcome while
+    its siblings have one. The total is then derived some other way (or not at all) and the
+    row shows blank in the tables without anyone having decided so.
+    Fix: add the figure, or write `null` for it when the source shows '–'.
+    """
+    led, posts = report.ledger, report.posts
+    misspelt = set(misspelt_posts(report).values())
+    for pid, p in posts.items():
+        # Committees only: elsewhere (investment plans) a blank year is the source's own '–'.
+        if not (p.varav and p.varav_fullstandig and p.kind == "namnd"):
+            continue
+        rows = [r for r in p.varav if r in posts]
+        for col in report.columns:
+            # Stored figures only: a derived one is missing because a stored one is (reported there).
+            have = [r for r in rows if col in posts[r].values]
+            if not have or len(have) == len(rows):
+                continue
+            for r in rows:
+                if r in have or r in misspelt or _value_rejected(report, r, col):
+                    continue
+                smap, path = (report.smap, ("poster", r)) if r in report.outcomes.poster else posts[r].where["decl"]
+                collector.add(smap.diag(path, "RR111", f"{led.name(r)} saknar {col}, som de andra raderna i {led.name(pid)} har.",
+                                        f"Lägg till '{col}: ...' under '{r}', eller '{col}: null' om källan visar '–'.",
+                                        prefer="key"))
+
+
+def _value_rejected(report, pid: str, col: str) -> bool:
+    """True when a file gives pid a value that validation refused, for col or under
+    an unknown key (a misspelt `utfal:`): already reported where it stands."""
+    for src in (report.outcomes.poster, report.budget.poster):
+        post = src.get(pid)
+        if post is not None and any(k not in report.posts[pid].values for k in post.values()):
+            return True
+    return False
+
+
+def misspelt_posts(report) -> dict[str, str]:
+    """Posts in the outcomes file that nothing declares, names or uses, mapped to the
+    declared id they most resemble: almost always a typo of a budget id."""
+    b = report.budget
+    declared = set(b.namnder) | {u for c in b.namnder.values() for u in c.enheter} | set(b.poster)
+    used = set()
+    for p in report.posts.values():
+        used.update(parse_term(t)[1] for t in (p.summa or []))
+        used.update(p.varav)
+        used.update(parse_term(t)[1] for alt in p.kontroll for t in alt)
+    for tables in (b.tabeller, report.outcomes.tabeller):
+        for t in tables.values():
+            for r in t.rader:
+                if isinstance(r, str):
+                    used.add(r)
+                else:
+                    used.update([r.post, getattr(r, "forandring", None), *(getattr(r, "andel", None) or [])])
+    out = {}
+    for pid, post in report.outcomes.poster.items():
+        if pid in declared or pid in used or post.namn:
+            continue
+        close = difflib.get_close_matches(pid, sorted(declared), n=1, cutoff=0.6)
+        out[pid] = close[0] if close else ""
+    return out
 
 
 @rule("RR106", "Duplicate id or figure")
@@ -212,8 +307,15 @@ def circular(report, collector):
         for r in graph.get(n, ()):
             if state.get(r) == 1:
                 cyc = stack[stack.index(r):] + [r]
-                smap, path = report.posts[n].where.get("summa", report.posts[n].where["decl"])
-                collector.add(smap.diag(path, "RR109", "Cirkulär summa: " + " → ".join(cyc), "En summa kan inte ingå i sig själv."))
+                # Point at the first post of the cycle (the earliest the search met) and its
+                # term that leads on into the cycle.
+                start, nxt = report.posts[cyc[0]], cyc[1]
+                terms = [parse_term(t)[1] for t in (start.summa or [])]
+                smap, path = start.where.get("summa") or start.where.get("varav") or start.where["decl"]
+                if nxt in terms:
+                    path = path + (terms.index(nxt),)
+                collector.add(smap.diag(path, "RR109", "Cirkulär summa: " + " → ".join(report.ledger.name(c) for c in cyc),
+                                        "En summa kan inte ingå i sig själv: ta bort termen som leder tillbaka."))
             elif state.get(r) is None:
                 visit(r, stack + [r])
         state[n] = 2

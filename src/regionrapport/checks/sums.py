@@ -1,27 +1,272 @@
-"""Sums, breakdowns, printed totals and column relations (from compute.ledger)."""
+"""Sums, breakdowns, printed totals, column relations and the result chain.
+
+The ledger (compute.ledger) derives every figure and records each contradiction
+it meets. One wrong figure usually contradicts several totals at once (a unit's
+outcome feeds its committee, the net cost, the result), so the findings are
+grouped by the stored figures they depend on: each group becomes one
+diagnostic, placed at the figure that explains all of them when there is exactly
+one such figure, and naming the other totals it throws off.
+"""
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from ..compute.ledger import EPS, parse_term
+from ..numbers import fmt_plain
 from . import rule
 
+Leaf = tuple  # ("val" | "tryckt", post id, column): one figure as typed; ("kontroll", post id, index): a control sum
 
-def _value_columns(report) -> list[str]:
-    return list(report.columns)
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    post: str
+    column: str | None
+    message: str
+    hint: str
+    loc: tuple  # (SourceMap, path)
+    deps: frozenset  # the leaves the contradiction depends on
+    own: Leaf | None = None  # the figure the rule itself points at (a printed total, a stored value)
 
 
 @rule("RR200", "Figures do not add up")
 def ledger_findings(report, collector):
-    """Runs the ledger over every post and column and reports RR201–RR205: printed
-    totals, complete and partial breakdowns, alternative derivations (the result
-    chain) and column relations. Each message names the post, the column, both
-    values, the difference and the tolerance, at the line of the figure that most
-    likely needs the fix.
+    """Runs the ledger over every post and column and reports RR201–RR206: printed
+    totals, complete and partial breakdowns, alternative derivations, column
+    relations and stored totals. Contradictions caused by one figure are reported
+    once, at that figure when it can be told, naming the other totals it affects.
     Fix: as each message says.
     """
     led = report.ledger
-    led.evaluate_all(_value_columns(report))
-    for f in led.findings:
-        p = report.posts[f.post]
-        loc = p.where.get(f.where) or p.where.get(f"val.{f.where}") or p.where.get(f"val.{f.column}") \
-            or p.where.get("varav") or p.where["decl"]
-        smap, path = loc
-        collector.add(smap.diag(path, f.code, f.message, f.hint))
+    led.evaluate_all(list(report.columns))
+    deps = _Deps(report)
+    problems = [_from_finding(report, deps, f) for f in led.findings]
+    problems += _stored_totals(report, deps)
+    # One line, one rule, one diagnostic: the same contradiction in several columns
+    # (a wrong sign in a kontroll sum) is listed once, naming the other columns.
+    merged: dict[tuple, list] = {}
+    for group, leaf, suspects in _group(problems):
+        d = _diagnostic(report, group, leaf, suspects)
+        merged.setdefault((d.file, d.line, d.col, d.code), []).append(d)
+    for same in merged.values():
+        d = same[0]
+        others = [x.message for x in same[1:] if x.message != d.message]
+        if others:
+            d = replace(d, hint=d.hint + " Också: " + "; ".join(others[:4]) + (" …" if len(others) > 4 else "") + ".")
+        collector.add(d)
+
+
+@rule("RR206", "Stored total differs from the sum of its parts")
+def stored_totals(report, collector):
+    """A post that is defined as a sum (`summa`), such as verksamhetens resultat
+    (nettokostnad + skatteintäkter + generella statsbidrag), also has a stored
+    value, and the two differ beyond the rounding tolerance. A stored value wins
+    over the sum, so the result chain would silently break. Checked for every
+    column: outcome, budget, annual budget and forecast. Reported through RR200
+    so that its consequences are grouped with it.
+    Fix: remove the stored value and let the tool derive it, or correct the part
+    that is wrong; a total printed in the source goes under `tryckt`.
+    """
+
+
+# --- dependencies --------------------------------------------------------------
+class _Deps:
+    """Which stored or printed figures a derived value depends on."""
+
+    def __init__(self, report):
+        self.led = report.ledger
+        self.posts = report.posts
+        self.memo: dict[tuple, frozenset] = {}
+
+    def blank(self, pid, col) -> bool:
+        p = self.posts.get(pid)
+        return p is not None and col in p.values and p.values[col] is None
+
+    def of(self, pid: str, col: str) -> frozenset:
+        key = (pid, col)
+        if key in self.memo:
+            return self.memo[key]
+        self.memo[key] = frozenset()  # a cycle contributes nothing (RR109 reports it)
+        p, v = self.posts.get(pid), self.led.get(pid, col)
+        out: frozenset = frozenset()
+        if p is not None and v is not None:
+            if col in p.values:
+                out = frozenset({("val", pid, col)})
+            elif v.how == "tryckt":
+                out = frozenset({("tryckt", pid, col)})
+            elif v.how == "summa":
+                out = self.union((parse_term(t)[1], col) for t in p.summa or ())
+            elif v.how == "varav":
+                out = self.union((r, col) for r in p.varav)
+            elif v.how == "relation":
+                rel = self.relation_used(pid, col)
+                if rel is not None:
+                    out = self.union((pid, c) for c in rel.columns if c != col)
+        self.memo[key] = out
+        return out
+
+    def union(self, pairs) -> frozenset:
+        out: set = set()
+        for pid, col in pairs:
+            out |= self.of(pid, col)
+        return frozenset(out)
+
+    def relation_used(self, pid, col):
+        """The relation the ledger derived (pid, col) from: the first that can be solved."""
+        for rel in self.led.relations:
+            if col not in rel.columns:
+                continue
+            if rel.ratio:
+                if col == rel.target and all(self.led.get(pid, c) is not None for c in rel.ratio):
+                    return rel
+                continue
+            coef = {rel.target: 1}
+            for s, c in rel.terms:
+                coef[c] = coef.get(c, 0) - s
+            if not coef.get(col):
+                continue
+            if all(self.led.get(pid, c) is not None or self.blank(pid, c) for c, k in coef.items() if c != col and k):
+                return rel
+        return None
+
+
+def _where(p, *keys):
+    for k in keys:
+        if k and k in p.where:
+            return p.where[k]
+    return p.where["decl"]
+
+
+def _from_finding(report, deps: _Deps, f) -> Problem:
+    p = report.posts[f.post]
+    col = f.column
+    if f.code == "RR201":
+        d = deps.of(f.post, col) | {("tryckt", f.post, col)}
+    elif f.code in ("RR202", "RR203"):
+        d = deps.union((r, col) for r in p.varav) | {("val", f.post, col)}
+    elif f.code == "RR204":
+        i = int(f.where.split(".")[1]) if f.where.startswith("kontroll.") else None
+        alt = p.kontroll[i] if i is not None and i < len(p.kontroll) else []
+        # The kontroll definition itself is one of the suspects: a wrong sign there
+        # breaks every column at once, and then groups them into one diagnostic.
+        d = deps.of(f.post, col) | deps.union((parse_term(t)[1], col) for t in alt) | {("kontroll", f.post, i)}
+    elif f.code == "RR205":
+        cols = {c for r in report.ledger.relations if not r.ratio and r.target == col for c in r.columns}
+        d = deps.union((f.post, c) for c in cols or {col})
+    else:
+        d = deps.of(f.post, col) if col else frozenset()
+    own = {"RR201": ("tryckt", f.post, col), "RR202": ("val", f.post, col), "RR203": ("val", f.post, col)}.get(f.code)
+    if f.code == "RR204" and f.where.startswith("kontroll."):
+        own = ("kontroll", f.post, int(f.where.split(".")[1]))
+    if f.code == "RR205":  # the figure the ledger names: stored, else printed
+        own = ("val", f.post, f.where) if f"val.{f.where}" in p.where else ("tryckt", f.post, f.where)
+    message = f.message
+    if p.kind == "namnd":
+        # The ledger speaks of posts; for a committee the analyst's word is nämnden.
+        message = message.replace("men posten har", "men nämnden har").replace("större än posten", "större än nämnden")
+    loc = _where(p, f.where, f"val.{f.where}", f"tryckt.{f.where}", f"val.{col}" if col else None, "varav")
+    return Problem(f.code, f.post, col, message, f.hint, loc, frozenset(d), own)
+
+
+def _stored_totals(report, deps: _Deps) -> list[Problem]:
+    led, out = report.ledger, []
+    for pid, p in report.posts.items():
+        if not p.summa:
+            continue
+        for col, stored in p.values.items():
+            if stored is None:
+                continue
+            total, tol, n, known = 0.0, led.unit_tol, 0, True
+            for t in p.summa:
+                sign, ref = parse_term(t)
+                v = led.get(ref, col)
+                if v is None:
+                    if deps.blank(ref, col):
+                        continue
+                    known = False  # a part without this column: the stored figure is the only one
+                    break
+                total += sign * v.v
+                tol += v.tol
+                n += 1
+            if not known or not n or abs(total - stored) <= tol + EPS:
+                continue
+            names = [("− " if parse_term(t)[0] < 0 else "") + led.name(parse_term(t)[1]) for t in p.summa]
+            parts = " + ".join(names).replace("+ − ", "− ") if len(names) <= 4 else "delarna"
+            out.append(Problem(
+                "RR206", pid, col,
+                f"{led.name(pid)}, {col}: lagrat värde {fmt_plain(stored)} men {parts} ger {fmt_plain(total)} "
+                f"(diff {fmt_plain(abs(total - stored))}, tolerans {fmt_plain(tol)})",
+                "En summa räknas fram ur sina delar: ta bort det lagrade värdet eller rätta den del som är fel. "
+                "En summa som står tryckt i källan anges under 'tryckt'.",
+                p.where[f"val.{col}"],
+                frozenset({("val", pid, col)}) | deps.union((parse_term(t)[1], col) for t in p.summa),
+                ("val", pid, col)))
+    return out
+
+
+# --- grouping ------------------------------------------------------------------
+def _group(problems: list[Problem]):
+    """Yield (members, leaf or None, suspects): a greedy cover of the problems by
+    the figures they share. `leaf` is the one figure that explains the whole
+    group, when exactly one does; `suspects` are the figures that could."""
+    uncovered = sorted(problems, key=lambda p: (len(p.deps), p.code, p.post, p.column or ""))
+    while uncovered:
+        counts = Counter(leaf for p in uncovered for leaf in p.deps)
+        best = max(counts.values(), default=0)
+        if best <= 1:
+            for p in uncovered:
+                yield [p], None, []
+            return
+        ranked = sorted(leaf for leaf, c in counts.items() if c == best)
+        members = [p for p in uncovered if ranked[0] in p.deps]
+        suspects = [leaf for leaf in ranked if all(leaf in p.deps for p in members)]
+        if members[0].own in suspects:
+            # The figure the most specific rule points at also explains the rest.
+            suspects = [members[0].own]
+        yield members, (suspects[0] if len(suspects) == 1 else None), suspects
+        uncovered = [p for p in uncovered if p not in members]
+
+
+def _leaf_loc(report, leaf):
+    kind, pid, col = leaf
+    p = report.posts[pid]
+    return p.where.get(f"{kind}.{col}") or p.where["decl"]
+
+
+def _line_of(loc) -> int:
+    smap, path = loc
+    return smap.pos(path).line
+
+
+def _diagnostic(report, members: list[Problem], leaf, suspects):
+    led = report.ledger
+    primary = members[0]  # the most specific: fewest figures involved
+    loc = _leaf_loc(report, leaf) if (leaf and len(members) > 1) else primary.loc
+    hint = primary.hint
+    if len(members) > 1:
+        if not leaf and 1 < len(suspects) <= 8:
+            ordered = sorted(suspects, key=lambda s: _line_of(_leaf_loc(report, s)))
+            named = ", ".join(f"{led.name(s[1])} (rad {_line_of(_leaf_loc(report, s))})" for s in ordered)
+            cols = sorted({s[2] for s in suspects})
+            hint += f" Troligen fel: {'/'.join(cols)} för en av {named}."
+        # Other totals thrown off by the same figure, one entry per post.
+        affected: dict[str, list[str]] = {}
+        for m in members[1:]:
+            if (m.post, m.column) == (primary.post, primary.column):
+                continue
+            cols = affected.setdefault(m.post, [])
+            if m.column not in cols:
+                cols.append(m.column)
+        if affected:
+            listed = [f"{led.name(pid)} ({', '.join(cols)})" for pid, cols in affected.items()]
+            hint += " Samma fel ger också fel i: " + "; ".join(listed[:6]) + (" …" if len(listed) > 6 else "") + "."
+    message = primary.message
+    if leaf and len(members) > 1 and leaf != primary.own:
+        # Placed at the figure that explains the group: name it first.
+        v = led.posts[leaf[1]].values.get(leaf[2]) if leaf[0] == "val" else led.posts[leaf[1]].tryckt.get(leaf[2])
+        shown = fmt_plain(v) if isinstance(v, (int, float)) else "–"
+        message = f"{led.name(leaf[1])}, {leaf[2]} ({shown}) stämmer inte med summorna: {message}"
+    smap, path = loc
+    return smap.diag(path, primary.code, message, hint)

@@ -1,0 +1,130 @@
+"""What the renderer will need: templates, tables and texts named in the section
+list, and the organisation's style files. Checked here so that `rapport check`
+finds in a second what `rapport build` would otherwise stop on after pandoc.
+
+Rules RR503, RR505 and RR506 can only happen while rendering; they are
+registered here so that every code a user can see is documented.
+"""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from . import documented, rule
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # = render.markdown.BUILTIN_TEMPLATES
+
+
+def _template_exists(report, name: str) -> bool:
+    return (report.project.templates_dir / name).is_file() or (BUILTIN_TEMPLATES / name).is_file()
+
+
+def _sections(report):
+    """(sections, smap, path of the list) as the renderer will use them."""
+    r, org = report.outcomes.rapport, report.org
+    if r.sektioner is not None:
+        return r.sektioner, report.smap, ("rapport", "sektioner")
+    kind = org.rapporttyper.get(r.typ)
+    if kind is None:
+        return [], None, None
+    return kind.sektioner, report.project.org_smap, ("rapporttyper", r.typ, "sektioner")
+
+
+def _close(word, options) -> str:
+    c = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
+    return f"Menade du '{c[0]}'? " if c else ""
+
+
+@rule("RR501", "Template not found")
+def templates(report, collector):
+    """The report kind (`rapport.typ`) has neither a template `templates/<typ>.md.j2`
+    nor a section list in organisation.yaml (`rapporttyper`), or a section names
+    a template `templates/sektioner/<name>.md.j2` that exists neither in the
+    project nor among the built-in templates.
+    Fix: correct the name, or create the template in the project's templates/.
+    """
+    typ = report.outcomes.rapport.typ
+    if typ not in report.org.rapporttyper and not _template_exists(report, f"{typ}.md.j2"):
+        collector.add(report.smap.diag(("rapport", "typ"), "RR501",
+                                       f"Rapporttypen '{typ}' har varken en mall ({typ}.md.j2) eller en sektionslista i organisation.yaml.",
+                                       _close(typ, report.org.rapporttyper) + "Typer: " + ", ".join(report.org.rapporttyper) + "."))
+    sections, smap, base = _sections(report)
+    known = sorted({p.stem.removesuffix(".md") for d in (report.project.templates_dir / "sektioner", BUILTIN_TEMPLATES / "sektioner")
+                    if d.is_dir() for p in d.glob("*.md.j2")})
+    for i, s in enumerate(sections):
+        if isinstance(s, str) and not _template_exists(report, f"sektioner/{s}.md.j2"):
+            collector.add(smap.diag(base + (i,), "RR501", f"Sektionen '{s}' har ingen mall (sektioner/{s}.md.j2).",
+                                    _close(s, known) + "Skapa mallen i templates/sektioner/ eller ta bort sektionen."))
+
+
+@rule("RR502", "Section names an unknown table or text")
+def section_references(report, collector):
+    """An entry of the section list (organisation.yaml `rapporttyper.<typ>.sektioner`
+    or the report's `rapport.sektioner`) names a table (`{tabell: id}`) that
+    neither the budget nor the outcomes file declares under `tabeller`, or a text
+    (`{text: id}`) missing from the report's `texter`; or the entry is of no known
+    kind. The renderer would stop on it.
+    Fix: correct the id, or add the table or text.
+    """
+    sections, smap, base = _sections(report)
+    tables = set(report.outcomes.tabeller) | set(report.budget.tabeller)
+    texts = set(report.outcomes.texter)
+    for i, s in enumerate(sections):
+        if isinstance(s, str):
+            continue
+        if not isinstance(s, dict) or not ({"tabell", "rubrik", "text"} & set(s)):
+            collector.add(smap.diag(base + (i,), "RR502", f"Sektion {i + 1} är varken en mallnamn, {{tabell: id}}, {{rubrik: ...}} eller {{text: id}}.",
+                                    "Se docs/yaml-format.md för sektionslistan."))
+            continue
+        if "tabell" in s and s["tabell"] not in tables:
+            collector.add(smap.diag(base + (i, "tabell"), "RR502", f"Sektionen hänvisar till tabellen '{s['tabell']}', som inte finns.",
+                                    _close(s["tabell"], tables) + "Tabeller deklareras under 'tabeller' i budget- eller utfallsfilen."))
+        if "text" in s and s["text"] not in texts:
+            collector.add(smap.diag(base + (i, "text"), "RR502", f"Sektionen hänvisar till texten '{s['text']}', som inte finns i rapportens texter.",
+                                    _close(s["text"], texts) + "Texter skrivs under 'texter' i utfallsfilen."))
+
+
+@rule("RR504", "Style file missing or unusable")
+def style_files(report, collector):
+    """organisation.yaml names a logo (`logotyp`), reference document
+    (`referensdokument`) or typst template (`typstmall`) that does not exist, a
+    colour under `farger` that is not #rrggbb (RR507), or a logo in a format the
+    outputs cannot use (RR508).
+    Fix: give a path relative to the project folder, a colour such as #1f4e79,
+    a PNG or JPEG logo; or remove the key for the built-in look.
+    """
+    from ..diagnostics import ReportError
+    from ..render.pandoc import default_style  # light: pandoc itself is only imported to convert
+
+    try:
+        default_style(report.project.root, report.org, report.project.org_smap)
+    except ReportError as e:
+        collector.extend(e.diagnostics)
+
+
+documented("RR503", "Template error", """
+A Jinja template fails while rendering: a syntax error, or a variable that does
+not exist (undefined variables are errors, never empty text). Only `rapport
+build` can find it; the message gives the template file and line.
+Fix: correct the template.
+""")
+documented("RR505", "pandoc failed", """
+pandoc could not convert the rendered Markdown to DOCX or typst. Usually caused
+by a custom reference document or template.
+Fix: as pandoc's message says; try without `referensdokument`/`typstmall`.
+""")
+documented("RR506", "typst failed", """
+typst could not compile the PDF, usually because a custom typst template
+(`typstmall`) lacks something pandoc's output uses.
+Fix: as typst's message says; start from the built-in template.
+""")
+documented("RR507", "Colour is not #rrggbb", """
+A colour under `farger` in organisation.yaml is not written as # followed by
+six hexadecimal digits. Checked by `rapport check` through RR504.
+Fix: write e.g. #1f4e79.
+""")
+documented("RR508", "Logo format not supported", """
+The logo (`logotyp`) is not a PNG, JPEG or SVG file, or its size cannot be
+read. Checked by `rapport check` through RR504.
+Fix: use a PNG or JPEG (SVG works in the PDF only).
+""")
