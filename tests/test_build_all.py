@@ -88,3 +88,33 @@ def test_usage_errors(project_copy):
     assert r.returncode == 2 and "--all" in r.stderr
     r = rapport("build", "--all", "-j", "0", cwd=project_copy)
     assert r.returncode == 2
+
+
+def ci_commands() -> list[list[str]]:
+    """Every `rapport ...` command line in the CI workflow and the pre-commit hook."""
+    import re
+    import shlex
+
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    workflow = yaml.safe_load((root / ".github" / "workflows" / "rapport.yml").read_text(encoding="utf-8"))
+    lines = [s["run"] for s in workflow["jobs"]["rapport"]["steps"] if "run" in s]
+    lines += [h["entry"] for h in yaml.safe_load((root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))]
+    out = []
+    for block in lines:
+        for line in block.splitlines():
+            line = re.split(r"\s(?:>|\|\||&&)\s", line.strip())[0]
+            if line.startswith("rapport "):
+                out.append(shlex.split(line.replace("${{ github.base_ref }}", "main"))[1:])
+    return out
+
+
+def test_ci_recipe_uses_commands_and_options_that_exist():
+    from regionrapport.cli import main
+
+    commands = ci_commands()
+    assert {c[0] for c in commands} == {"check", "build", "diff"}
+    for args in commands:
+        cmd = main.commands[args[0]]
+        cmd.make_context(args[0], args[1:])  # raises on an unknown option or a bad choice
