@@ -23,6 +23,9 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+schema: $(STAMP)
+	$(BIN)/rapport schema
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
