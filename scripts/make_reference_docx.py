@@ -94,7 +94,7 @@ def styles(doc) -> None:
     para_style(doc, "Subtitle", size=15, bold=False, colour=accent, before=0, after=6,
                align=WD_ALIGN_PARAGRAPH.LEFT)
     para_style(doc, "Author", align=WD_ALIGN_PARAGRAPH.LEFT)
-    para_style(doc, "Date", size=11, before=36, after=0, align=WD_ALIGN_PARAGRAPH.LEFT, colour=GREY_TEXT)
+    para_style(doc, "Date", size=11, bold=False, before=36, after=0, align=WD_ALIGN_PARAGRAPH.LEFT, colour=GREY_TEXT)
     # Every level-1 section starts a page, as in the PDF; the TOC heading is based
     # on Heading 1, so the table of contents gets a page of its own after the title page.
     para_style(doc, "Heading 1", size=17, bold=True, colour=accent, before=0, after=10, page_break=True)

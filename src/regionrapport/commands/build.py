@@ -45,8 +45,8 @@ def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | No
         if "docx" in formats or "pdf" in formats:
             from ..render.charts import write_charts  # matplotlib itself only when the Markdown shows a chart
 
-            write_charts(report, md, tmp)  # into the scratch folder, before pandoc embeds them
-            _convert(project, report, formats, tmp, files)
+            # Into the scratch folder, before pandoc embeds them (DOCX) and typst compiles them (PDF).
+            _convert(project, report, formats, tmp, files, lambda: write_charts(report, md, tmp))
         outputs = []
         for fmt in FORMATS:
             if fmt in formats:
@@ -58,24 +58,34 @@ def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | No
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _convert(project, report, formats, tmp: Path, files: dict) -> None:
+def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambda: None) -> None:
+    """The critical path is pandoc -> typst, then typst compile; the DOCX runs beside it.
+
+    pandoc's typst writer only names the chart files, so it starts first and runs
+    while Python draws the charts; the DOCX (which embeds them) and the typst
+    compile (which reads them) start once they are there.
+    """
     from ..render import pandoc as P
 
     date = report.outcomes.rapport.datum
     style = P.prepare_style(report, tmp)  # logo and personalised reference document in tmp
     procs = []
     try:
+        if "pdf" in formats:
+            typ = tmp / f"{report.id}.typ"
+            typst_proc = P.start_pandoc(files["md"], "typst", style, date, P.typst_args(style, date), typ)
+            procs.append((typst_proc, "typst"))
+        draw_charts()
         if "docx" in formats:
             files["docx"] = tmp / f"{report.id}.docx"
             procs.append((P.start_pandoc(files["md"], "docx", style, date, P.docx_args(style), files["docx"]), "docx"))
         if "pdf" in formats:
-            typ = tmp / f"{report.id}.typ"
-            typst_proc = P.start_pandoc(files["md"], "typst", style, date, P.typst_args(style, date), typ)
             P.finish(typst_proc, "typst")
             files["pdf"] = tmp / f"{report.id}.pdf"
             files["pdf"].write_bytes(P.compile_pdf(typ, date, tmp))
         for proc, what in procs:
-            P.finish(proc, what)
+            if what != "typst":
+                P.finish(proc, what)
     finally:
         for proc, _ in procs:
             if proc.poll() is None:

@@ -11,9 +11,10 @@
 -- 2. Images (typst): pandoc's typst writer drops the alt text; PDF/UA needs it,
 --    so the image is written as raw typst with `alt:`.
 -- 3. Tables: every column is at least as wide as its longest header word and
---    status word (both outputs). Typst only: a table without relative widths is
---    stretched to the text width, its first column taking what the figures
---    leave; narrow centred tables under flush-left captions looked ragged.
+--    status word. A table without relative widths is stretched to the text
+--    width, its first column taking what the figures leave (narrow centred
+--    tables under flush-left captions looked ragged in the PDF; in the DOCX
+--    pandoc's equal columns squeezed the labels).
 -- 4. Title block (DOCX): the decision (beslut) is added under the date, as the
 --    PDF's title page shows it.
 local colours = {}
@@ -163,7 +164,9 @@ local function full_width(specs, longest, word, ncols)
   local figures = 0
   local w = {}
   for i = 2, ncols do
-    w[i] = math.max(math.min(longest[i], 16), word[i]) + PAD
+    -- +1.5: the label column takes what is left, so a figure column can afford not
+    -- to hyphenate its header ("Bud-get" read badly).
+    w[i] = math.max(math.min(longest[i], 16), word[i]) + PAD + 1.5
     figures = figures + w[i]
   end
   w[1] = math.max(LINE - figures, math.min(longest[1] + PAD, 30), 20)
@@ -173,7 +176,11 @@ end
 
 -- Given widths: make every column at least as wide as its longest header word
 -- (a narrow "Trend" column would otherwise print into "Kommentar"), taking the
--- room from the running-text columns (long entries that wrap anyway).
+-- room from the running-text columns (long entries that wrap anyway), which keep
+-- at least TEXT_FLOOR of the width; when that is not enough, every narrow column
+-- gets the same share of what there is.
+local TEXT_FLOOR = 0.15
+
 local function widen_narrow(specs, longest, word, ncols)
   local sum = 0
   for i = 1, ncols do sum = sum + specs[i][2] end
@@ -184,21 +191,25 @@ local function widen_narrow(specs, longest, word, ncols)
     if w[i] < need[i] then deficit = deficit + need[i] - w[i] end
   end
   if deficit == 0 then return false end
+  local function is_text(i) return longest[i] > 30 end
+  local function floor(i) return is_text(i) and math.max(need[i], TEXT_FLOOR) or need[i] end
   local function donors(only_text)
     local spare = 0
     for i = 1, ncols do
-      if w[i] > need[i] and (not only_text or longest[i] > 30) then spare = spare + w[i] - need[i] end
+      if w[i] > floor(i) and (not only_text or is_text(i)) then spare = spare + w[i] - floor(i) end
     end
     return spare
   end
-  local only_text = donors(true) > deficit
+  local only_text = donors(true) > 0
   local spare = donors(only_text)
-  if spare <= deficit then return false end
+  if spare <= 0 then return false end
+  local give = math.min(1, spare / deficit)   -- share of each column's shortfall that can be met
+  local take = math.min(1, deficit / spare)   -- share of each donor's spare that is taken
   for i = 1, ncols do
     if w[i] < need[i] then
-      specs[i][2] = need[i]
-    elseif not only_text or longest[i] > 30 then
-      specs[i][2] = w[i] - (w[i] - need[i]) * deficit / spare
+      specs[i][2] = w[i] + (need[i] - w[i]) * give
+    elseif w[i] > floor(i) and (not only_text or is_text(i)) then
+      specs[i][2] = w[i] - (w[i] - floor(i)) * take
     else
       specs[i][2] = w[i]
     end
@@ -217,10 +228,10 @@ function Table(tbl)
   local longest, word = measure(tbl, ncols)
   if given then
     if not widen_narrow(specs, longest, word, ncols) then return nil end
-  elseif FORMAT == "typst" then
-    full_width(specs, longest, word, ncols)
   else
-    return nil  -- Word and LibreOffice fit a table without widths to its content themselves
+    -- Also for DOCX: pandoc gives a table without widths equal grid columns, which
+    -- LibreOffice keeps (a squeezed label column) even where Word would autofit.
+    full_width(specs, longest, word, ncols)
   end
   tbl.colspecs = specs
   return tbl
