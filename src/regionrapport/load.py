@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode
 
 from .diagnostics import Diagnostic, ReportError, relpath
 
@@ -111,49 +111,20 @@ def load_file(path: Path, root: Path | None = None, display: str | None = None) 
 
 def load_text(text: str, name: str) -> Loaded:
     smap = SourceMap(name)
+    builder = _Builder(smap)
     try:
-        _scan(text, name)
-        node = yaml.compose(text, Loader=_Loader)
+        # One pass over libyaml's events builds the data and the source map. Anchors,
+        # aliases and absurd nesting are refused as they are met, so an alias bomb is
+        # never expanded and nothing recursive ever sees a deep structure.
+        for ev in yaml.parse(text, Loader=_Loader):
+            builder.feed(ev)
     except yaml.MarkedYAMLError as e:
         raise ReportError([_syntax_diagnostic(e, text, name)])
     except yaml.YAMLError as e:  # pragma: no cover - non-marked errors are rare
         raise ReportError([Diagnostic(name, 1, 1, "RR002", f"YAML-syntaxfel: {e}")])
-    if node is None:
-        return Loaded({}, smap, Path(name))
-    diags: list[Diagnostic] = []
-    data = _convert(node, (), smap, diags)
-    if diags:
-        raise ReportError(diags)
-    return Loaded(data, smap, Path(name))
-
-
-def _scan(text: str, name: str) -> None:
-    """Refuse anchors, aliases and absurd nesting from the event stream.
-
-    Events cost nothing to scan, and an alias bomb is stopped here before any
-    node is shared or any value expanded; the depth limit keeps the recursive
-    conversion below Python's recursion limit.
-    """
-    depth = 0
-    for ev in yaml.parse(text, Loader=_Loader):
-        anchor = getattr(ev, "anchor", None)
-        if isinstance(ev, yaml.AliasEvent) or anchor:
-            m = ev.start_mark
-            sign = "*" if isinstance(ev, yaml.AliasEvent) else "&"
-            raise ReportError([Diagnostic(
-                name, m.line + 1, m.column + 1, "RR004",
-                f"YAML-ankare och alias ({sign}{anchor}) används inte i regionrapport.",
-                "Skriv ut värdet där det behövs; varje siffra ska stå på ett ställe och synas i diffen.")])
-        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                m = ev.start_mark
-                raise ReportError([Diagnostic(
-                    name, m.line + 1, m.column + 1, "RR003",
-                    f"Strukturen är nästlad djupare än {MAX_DEPTH} nivåer.",
-                    "Filen är troligen genererad fel; formatet har högst ett tiotal nivåer.")])
-        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
+    if builder.diags:
+        raise ReportError(builder.diags)
+    return Loaded({} if builder.root is None else builder.root, smap, Path(name))
 
 
 # --- syntax errors in the analyst's words -------------------------------------
@@ -257,69 +228,206 @@ def _unclosed_quote(text: str, upto: int) -> tuple[int, int] | None:
     return None
 
 
-# --- conversion ----------------------------------------------------------------
-def _convert(node, path: tuple, smap: SourceMap, diags: list):
-    smap.values[path] = _mark(node)
-    if isinstance(node, MappingNode):
-        out: dict = {}
-        first_line: dict = {}
-        for k_node, v_node in node.value:
-            if k_node.tag == "tag:yaml.org,2002:merge":
-                diags.append(Diagnostic(smap.file, *_pos(k_node), "RR004", "YAML-sammanslagning (<<) används inte.",
-                                        "Skriv ut nycklarna."))
-                continue
-            key = _convert(k_node, path + ("<key>",), smap, diags)
-            if isinstance(key, (list, dict)):
-                diags.append(Diagnostic(smap.file, *_pos(k_node), "RR002", "En nyckel måste vara ett enkelt värde."))
-                continue
-            if isinstance(key, bool):
-                # The Norway problem: `no:` as a key becomes False.
-                diags.append(Diagnostic(smap.file, *_pos(k_node), "RR014",
-                                        f"Nyckeln '{k_node.value}' läses av YAML som {'sant' if key else 'falskt'}.",
-                                        f"Sätt citattecken runt nyckeln: \"{k_node.value}\":"))
-                continue
-            if isinstance(k_node, ScalarNode) and not k_node.style:  # libyaml gives '' for plain, PyYAML None
-                smap.raw[path + (key, "<key>")] = k_node.value
-            if key in out:
-                diags.append(Diagnostic(
-                    smap.file, *_pos(k_node), "RR005",
-                    f"Nyckeln '{key}' finns två gånger (rad {first_line[key]} och rad {_mark(k_node).line}).",
-                    "YAML behåller bara det sista värdet; ta bort eller slå ihop den ena."))
-                continue
-            kpos = smap.keys[path + (key,)] = _mark(k_node)
-            first_line[key] = kpos.line
-            out[key] = _convert(v_node, path + (key,), smap, diags)
-        smap.values.pop(path + ("<key>",), None)
-        return out
-    if isinstance(node, SequenceNode):
-        return [_convert(v, path + (i,), smap, diags) for i, v in enumerate(node.value)]
-    # scalar
-    plain = not node.style  # plain (libyaml: '', PyYAML: None)
-    if plain:
-        smap.raw[path] = node.value
-    else:
-        smap.quoted.add(path)
-    if node.tag == _STR:
-        return node.value  # most scalars are text: what the constructor would return, without its dispatch
-    try:
-        value = _constructor.construct_object(node, deep=True)
-    except yaml.constructor.ConstructorError as e:
-        diags.append(Diagnostic(smap.file, *_pos(node), "RR016", f"Ogiltigt värde '{node.value}': {e.problem}."))
-        return None
-    except ValueError:  # an impossible date such as 2025-02-30
-        diags.append(Diagnostic(smap.file, *_pos(node), "RR016", f"Datumet '{node.value}' finns inte.",
-                                "Skriv ett giltigt datum som ÅÅÅÅ-MM-DD."))
-        return None
-    if plain and node.tag in (_INT, _FLOAT):
-        surprise = yaml11_surprise(node.value, value)
-        if surprise:
-            diags.append(Diagnostic(smap.file, *_pos(node), "RR014", surprise + ".", surprise_hint(node.value)))
-    return value
+# --- events -> data + source map ------------------------------------------------
+_resolver = yaml.resolver.Resolver()
+_MERGE = "tag:yaml.org,2002:merge"
+_DISCARD = object()  # the value of a key that was refused (the subtree is read and dropped)
 
 
-def _pos(node) -> tuple[int, int]:
-    p = _mark(node)
-    return p.line, p.col
+class _Frame:
+    __slots__ = ("container", "path", "key", "key_event", "first_line", "is_key")
+
+    def __init__(self, container, path, is_key=False):
+        self.container = container  # dict, list, or _DISCARD
+        self.path = path
+        self.is_key = is_key  # a mapping or list used as a key: read and dropped
+        self.key = _DISCARD  # mapping: the key waiting for its value; _DISCARD when none is
+        self.key_event = None
+        self.first_line: dict = {}
+
+
+class _Builder:
+    """Turns libyaml's event stream into plain data, recording positions as it goes."""
+
+    def __init__(self, smap: SourceMap):
+        self.smap = smap
+        self.diags: list[Diagnostic] = []
+        self.stack: list[_Frame] = []
+        self.root = None
+        self.documents = 0
+        self._scalars: dict = {}  # (tag, text) -> value: most scalars repeat ("utfall", 0, ...)
+
+    def _diag(self, ev, code, message, hint=""):
+        m = ev.start_mark
+        self.diags.append(Diagnostic(self.smap.file, m.line + 1, m.column + 1, code, message, hint))
+
+    def feed(self, ev) -> None:
+        kind = type(ev)
+        if kind is yaml.ScalarEvent:
+            if ev.anchor:
+                self._refuse_anchor(ev, "&", ev.anchor)
+            self._scalar(ev)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if ev.anchor:
+                self._refuse_anchor(ev, "&", ev.anchor)
+            if len(self.stack) >= MAX_DEPTH:
+                m = ev.start_mark
+                raise ReportError([Diagnostic(
+                    self.smap.file, m.line + 1, m.column + 1, "RR003",
+                    f"Strukturen är nästlad djupare än {MAX_DEPTH} nivåer.",
+                    "Filen är troligen genererad fel; formatet har högst ett tiotal nivåer.")])
+            self._open(ev, {} if kind is yaml.MappingStartEvent else [])
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            frame = self.stack.pop()
+            if not frame.is_key:  # after a refused key, its value is still to come (and be dropped)
+                self._place(frame.container, None, None)
+        elif kind is yaml.AliasEvent:
+            self._refuse_anchor(ev, "*", ev.anchor)
+        elif kind is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                m = ev.start_mark
+                raise ReportError([Diagnostic(self.smap.file, m.line + 1, m.column + 1, "RR002",
+                                              "YAML-syntaxfel: filen innehåller mer än ett dokument (---).",
+                                              "En fil är ett dokument: ta bort den andra '---'-raden eller dela filen.")])
+
+    def _refuse_anchor(self, ev, sign, name):
+        m = ev.start_mark
+        raise ReportError([Diagnostic(
+            self.smap.file, m.line + 1, m.column + 1, "RR004",
+            f"YAML-ankare och alias ({sign}{name}) används inte i regionrapport.",
+            "Skriv ut värdet där det behövs; varje siffra ska stå på ett ställe och synas i diffen.")])
+
+    # -- where the next node goes --------------------------------------------
+    def _slot(self, ev):
+        """(path of the node that starts with ev, or None when it is a mapping key)."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.container, list):
+            return top.path + (len(top.container),)
+        if top.container is _DISCARD:
+            return _DISCARD
+        if top.key is _DISCARD and top.key_event is None:
+            return None  # a key
+        return top.path + (top.key,) if top.key is not _DISCARD else _DISCARD
+
+    def _open(self, ev, container):
+        path = self._slot(ev)
+        if path is None:  # a mapping or list used as a key
+            self._diag(ev, "RR002", "En nyckel måste vara ett enkelt värde.")
+            self.stack[-1].key_event = ev  # its value will be read and dropped
+            self.stack.append(_Frame(_DISCARD, (), is_key=True))
+            return
+        if path is _DISCARD:
+            self.stack.append(_Frame(_DISCARD, ()))
+            return
+        self.smap.values[path] = Pos(ev.start_mark.line + 1, ev.start_mark.column + 1)
+        self.stack.append(_Frame(container, path))
+
+    def _place(self, value, ev, path) -> None:
+        """Put a finished value (a closed container, or a scalar) into its parent."""
+        if not self.stack:
+            self.root = value if value is not _DISCARD else None
+            return
+        top = self.stack[-1]
+        if top.container is _DISCARD:
+            return
+        if isinstance(top.container, list):
+            top.container.append(None if value is _DISCARD else value)
+            return
+        if top.key is _DISCARD:
+            if top.key_event is not None:  # the value of a refused key
+                top.key_event = None
+            return
+        if value is not _DISCARD:
+            top.container[top.key] = value
+        top.key, top.key_event = _DISCARD, None
+
+    # -- scalars ----------------------------------------------------------------
+    def _scalar(self, ev) -> None:
+        path = self._slot(ev)
+        if path is None:
+            self._key(ev)
+            return
+        if path is _DISCARD:
+            self._place(_DISCARD, ev, path)
+            return
+        self.smap.values[path] = Pos(ev.start_mark.line + 1, ev.start_mark.column + 1)
+        plain = not ev.style  # plain (libyaml: '', PyYAML: None)
+        if plain:
+            self.smap.raw[path] = ev.value
+        else:
+            self.smap.quoted.add(path)
+        self._place(self._value(ev, plain), ev, path)
+
+    def _key(self, ev) -> None:
+        top = self.stack[-1]
+        plain = not ev.style
+        tag = self._tag(ev)
+        if tag == _MERGE:
+            self._diag(ev, "RR004", "YAML-sammanslagning (<<) används inte.", "Skriv ut nycklarna.")
+            top.key_event = ev  # drop the merged value
+            return
+        key = self._value(ev, plain)
+        if key is _DISCARD:
+            top.key_event = ev
+            return
+        if isinstance(key, bool):
+            # The Norway problem: `no:` as a key becomes False.
+            self._diag(ev, "RR014", f"Nyckeln '{ev.value}' läses av YAML som {'sant' if key else 'falskt'}.",
+                       f"Sätt citattecken runt nyckeln: \"{ev.value}\":")
+            top.key_event = ev
+            return
+        line = ev.start_mark.line + 1
+        if key in top.first_line:
+            self._diag(ev, "RR005", f"Nyckeln '{key}' finns två gånger (rad {top.first_line[key]} och rad {line}).",
+                       "YAML behåller bara det sista värdet; ta bort eller slå ihop den ena.")
+            top.key_event = ev
+            return
+        top.first_line[key] = line
+        top.key = key
+        self.smap.keys[top.path + (key,)] = Pos(line, ev.start_mark.column + 1)
+        if plain:
+            self.smap.raw[top.path + (key, "<key>")] = ev.value
+
+    def _tag(self, ev) -> str:
+        tag = ev.tag
+        if tag is None or tag == "!":
+            key = (ev.value, ev.implicit)
+            tag = self._scalars.get(key)
+            if tag is None:
+                tag = self._scalars[key] = _resolver.resolve(ScalarNode, ev.value, ev.implicit)
+        return tag
+
+    def _value(self, ev, plain: bool):
+        """The constructed value, or _DISCARD after a diagnostic."""
+        tag = self._tag(ev)
+        if tag == _STR:
+            return ev.value  # most scalars are text: no constructor needed
+        cached = self._scalars.get((tag, ev.value, plain))
+        if cached is not None:
+            return cached
+        node = ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
+        construct = _constructor.yaml_constructors.get(tag)
+        try:
+            if construct is None:
+                raise yaml.constructor.ConstructorError(None, None, f"taggen {tag} stöds inte", ev.start_mark)
+            value = construct(_constructor, node)
+        except yaml.constructor.ConstructorError as e:
+            self._diag(ev, "RR016", f"Ogiltigt värde '{ev.value}': {e.problem}.")
+            return _DISCARD
+        except ValueError:  # an impossible date such as 2025-02-30
+            self._diag(ev, "RR016", f"Datumet '{ev.value}' finns inte.", "Skriv ett giltigt datum som ÅÅÅÅ-MM-DD.")
+            return _DISCARD
+        if plain and tag in (_INT, _FLOAT):
+            surprise = yaml11_surprise(ev.value, value)
+            if surprise:
+                self._diag(ev, "RR014", surprise + ".", surprise_hint(ev.value))
+                return _DISCARD
+        if value is not None:
+            self._scalars[(tag, ev.value, plain)] = value
+        return value
 
 
 # --- YAML 1.1 surprises -------------------------------------------------------

@@ -87,7 +87,8 @@ def metric_outcomes(report, collector):
     would be counted as "utan utfall" without the reader knowing why.
     Fix: give `utfall`, or `utfall: null` with `saknas: <reason>`.
     """
-    if report.outcomes.rapport.typ == "budget":
+    kind = report.org.rapporttyper.get(report.outcomes.rapport.typ)
+    if kind is not None and kind.framatblickande:  # a budget has targets, not outcomes
         return
     outs = report.outcomes.matetal
     for gid, g in report.budget.mal.items():

@@ -43,7 +43,7 @@ Fix: write a plain YAML number without quotes, spaces or unit: 1353, 4.7.
 """)
 documented("RR013", "Missing required value", """
 A value the format requires is absent (a metric without `riktning`, a report without `budget`).
-Fix: add it.
+Fix: add the value; docs/yaml-format.md lists what each file requires.
 """)
 documented("RR014", "YAML 1.1 surprise", """
 YAML 1.1 reads some plain words and numbers unexpectedly: `no` becomes false

@@ -164,7 +164,7 @@ def committee_without_outcome(report, collector):
     (the reason) for the committee in the budget.
     """
     kind = report.org.rapporttyper.get(report.outcomes.rapport.typ)
-    if report.outcomes.rapport.typ == "budget" or (kind is not None and kind.framatblickande):
+    if kind is not None and kind.framatblickande:
         return
     led, posts = report.ledger, report.posts
     misspelt = set(misspelt_posts(report).values())
