@@ -73,7 +73,7 @@ def section_references(report, collector):
         if isinstance(s, str):
             continue
         if not isinstance(s, dict) or not ({"tabell", "rubrik", "text"} & set(s)):
-            collector.add(smap.diag(base + (i,), "RR502", f"Sektion {i + 1} är varken en mallnamn, {{tabell: id}}, {{rubrik: ...}} eller {{text: id}}.",
+            collector.add(smap.diag(base + (i,), "RR502", f"Sektion {i + 1} är varken ett mallnamn, {{tabell: id}}, {{rubrik: ...}} eller {{text: id}}.",
                                     "Se docs/yaml-format.md för sektionslistan."))
             continue
         if "tabell" in s and s["tabell"] not in tables:
