@@ -96,7 +96,7 @@ def run_cli(*args, cwd):
 @pytest.mark.parametrize("bad", ["../x", "a/b", "..", "x.yaml"])
 def test_report_id_must_be_a_plain_name(bad, project_copy):
     r = run_cli("build", bad, "--format", "md", cwd=project_copy)
-    assert r.returncode == 1
+    assert r.returncode == 2  # a usage error, as in rapport check
     assert "Traceback" not in r.stderr and "RR110" in r.stderr
     assert not (project_copy / "out").exists()
 
@@ -119,7 +119,7 @@ def test_bad_input_writes_nothing_and_keeps_old_output(project_copy):
 
 def test_missing_report_is_one_clear_line(project_copy):
     r = run_cli("build", "delar-mars-2024", cwd=project_copy)
-    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "RR001" in r.stderr and "delar-mars-2025" in r.stderr  # did-you-mean
 
 

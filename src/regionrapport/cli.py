@@ -145,6 +145,14 @@ def build(reports, all_, formats, out_dir, strict, jobs, force, project_dir):
     if root is None:
         _project(project_dir)  # says, the usual way, that there is no organisation.yaml
     ids = report_ids(root) if all_ else list(reports)
+    if not all_ and any(not _plain_existing(root, rid) for rid in ids):
+        # A report that cannot be named is a usage error (exit 2), as in `rapport check`.
+        from .project import report_path_problem
+
+        project = _project(project_dir or root)
+        click.echo(render_text([d for rid in ids for d in report_path_problem(project, rid)],
+                               color=_color(sys.stderr)), err=True)
+        sys.exit(EXIT_USAGE)
     if not ids:
         click.echo(f"Inga rapporter i {root / 'data' / 'outcomes'}.", err=True)
         sys.exit(EXIT_USAGE)
@@ -154,6 +162,13 @@ def build(reports, all_, formats, out_dir, strict, jobs, force, project_dir):
     except ReportError as e:
         _fail(e)
     sys.exit(EXIT_USAGE if summary.crashed else EXIT_PROBLEMS if summary.failed else EXIT_OK)
+
+
+def _plain_existing(root: Path, rid: str) -> bool:
+    import re
+
+    return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", rid)) and ".." not in rid \
+        and not rid.endswith(".yaml") and (root / "data" / "outcomes" / f"{rid}.yaml").is_file()
 
 
 def _refuse(e) -> None:

@@ -296,13 +296,22 @@ class Ledger:
                     continue
                 total, tol, n = got
                 if abs(total - mine.v) > tol + EPS:
-                    parts = " + ".join(self.name(parse_term(t)[1]) for t in alt)
+                    parts = self.expression(alt)
                     self.findings.append(Finding(
                         "RR204", p.id, col,
                         f"{self.name(p.id)} är {self._fmt(mine.v)} i {col}, men {parts} ger {self._fmt(total)} "
                         f"(diff {self._fmt(abs(total - mine.v))}, tolerans {self._fmt(tol)})",
                         "Samma storhet räknas på två sätt och de ska ge samma tal: rätta den siffra som är fel.",
                         f"kontroll.{i}"))
+
+    def expression(self, terms: list[str]) -> str:
+        """'Verksamhetens intäkter − Verksamhetens kostnader': a sum in the analyst's words."""
+        out = ""
+        for i, t in enumerate(terms):
+            sign, ref = parse_term(t)
+            op = ("−" if sign < 0 else "") if i == 0 else (" − " if sign < 0 else " + ")
+            out += op + self.name(ref)
+        return out
 
     def _check_relations(self, p: PostDef) -> None:
         for rel in self.relations:
