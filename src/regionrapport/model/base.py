@@ -16,7 +16,10 @@ Text = Annotated[str, Field(strict=True)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
+    # defer_build: a model's validator is made when it is first used, not when its class is
+    # defined; only the three file models validate, so the ~30 nested ones are never built
+    # on their own (importing the models 150 -> 110 ms, a check ~14 ms faster).
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False, defer_build=True)
 
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
