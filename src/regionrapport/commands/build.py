@@ -46,7 +46,8 @@ def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | No
             from ..render.charts import write_charts  # matplotlib itself only when the Markdown shows a chart
 
             # Into the scratch folder, before pandoc embeds them (DOCX) and typst compiles them (PDF).
-            _convert(project, report, formats, tmp, files, lambda: write_charts(report, md, tmp))
+            charts_cache = out_dir.parent / ".rapport-cache" / "charts"  # beside the build cache's stamps
+            _convert(project, report, formats, tmp, files, lambda: write_charts(report, md, tmp, charts_cache))
         outputs = []
         for fmt in FORMATS:
             if fmt in formats:
