@@ -102,6 +102,22 @@ def best_of(fn, n: int, warmup: bool = True) -> float:
     return min(fn() for _ in range(max(1, n)))
 
 
+def paired(fa, fb, n: int, warmup: bool = True) -> tuple[float, float]:
+    """Minimum wall times of fa() and fb(), run alternately (a, b, a, b ...).
+
+    Alternating puts both sides under the same conditions when the machine's load
+    changes during the run (other processes, thermal state), which one block after
+    the other would not.
+    """
+    if warmup:
+        fa(), fb()
+    ta, tb = [], []
+    for _ in range(max(1, n)):
+        ta.append(fa())
+        tb.append(fb())
+    return min(ta), min(tb)
+
+
 def env_without_colour() -> dict:
     env = dict(os.environ)
     env.pop("FORCE_COLOR", None)
@@ -151,7 +167,7 @@ def machine() -> dict:
     except AttributeError:  # pragma: no cover - not Linux
         cores = os.cpu_count()
     info = {"nproc": cores, "cpu": cpu or "?", "python": platform.python_version(),
-            "platform": platform.platform(), "date": dt.date.today().isoformat()}
+            "platform": platform.platform(), "date": dt.date.today().isoformat(), "loadavg_start": _load()}
     try:
         import pypandoc
 
@@ -166,6 +182,13 @@ def machine() -> dict:
     except Exception:  # noqa: BLE001
         pass
     return info
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover
+        return "?"
 
 
 # -- the measurements ------------------------------------------------------------
@@ -197,22 +220,42 @@ class Bench:
         if not self.features["force"]:
             # No cache in this version: every build is a full one, but start from an empty out/.
             shutil.rmtree(self.proj / "out", ignore_errors=True)
-        r.ours = self.best(cmd, self.proj)
         calls = self.capture()
         steps = self.bare_steps(calls)
-        r.detail["bare_steps"] = {}
-        total = 0.0
-        for name, cmd_, cwd, env in steps:
-            t = best_of(lambda: run(cmd_, cwd, env), self.repeat, warmup=not self.quick)
-            r.detail["bare_steps"][name] = t
-            total += t
-        r.base = total
+        step_times: dict[str, list[float]] = {name: [] for name, *_ in steps}
+
+        def bare() -> float:
+            total = 0.0
+            for name, cmd_, cwd, env in steps:
+                t = run(cmd_, cwd, env)
+                step_times[name].append(t)
+                total += t
+            return total
+
+        r.ours, r.base = paired(lambda: run(cmd, self.proj, self.env), bare, self.repeat, warmup=not self.quick)
+        r.detail["bare_steps"] = {k: min(v) for k, v in step_times.items()}
+        total = r.base
         # The typst step is a fresh interpreter calling the typst binding (no typst CLI here);
         # a native `typst compile` would not pay for the interpreter and the import.
         t_imp = self.best([self.py, "-c", "import typst"], self.proj)
         r.detail["typst_interpreter_and_import"] = t_imp
         r.detail["ratio_without_typst_startup"] = r.ours / max(1e-9, total - t_imp)
         r.note = "bare: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in r.detail["bare_steps"].items())
+        r.judge()
+        return r
+
+    def cold_build(self, bare: float | None) -> Result:
+        """A full build that also draws its charts: the first build of a fresh clone."""
+        r = Result("build_cold", f"1b. the same, charts drawn too (first build of a fresh clone, no out/)",
+                   target="(information)")
+        out = self.proj / "out"
+
+        def cold() -> float:
+            shutil.rmtree(out, ignore_errors=True)
+            return run([self.rapport, "build", REPORT, *self.force()], self.proj, self.env)
+
+        r.ours = best_of(cold, self.repeat, warmup=not self.quick)
+        r.base = bare
         r.judge()
         return r
 
@@ -246,8 +289,9 @@ class Bench:
     # 2 ------------------------------------------------------------------------
     def check(self) -> Result:
         r = Result("check", f"2. `rapport check {REPORT}` / `python -c \"{FLOOR}\"`", target="≤ 1.5×", limit=1.5)
-        r.ours = self.best([self.rapport, "check", REPORT], self.proj)
-        r.base = self.best([self.py, "-c", FLOOR], self.proj)
+        r.ours, r.base = paired(lambda: run([self.rapport, "check", REPORT], self.proj, self.env),
+                                lambda: run([self.py, "-c", FLOOR], self.proj, self.env), self.repeat,
+                                warmup=not self.quick)
         r.judge()
         return r
 
@@ -259,6 +303,7 @@ class Bench:
         cmd = [self.rapport, "build", REPORT]
         run(cmd, self.proj, self.env)  # whatever the state, the next builds find nothing changed
         r.ours = self.best(cmd, self.proj)
+        # The full build of measurement 1 (after which the outputs are as it left them).
         r.base = full if full is not None else self.best([self.rapport, "build", REPORT, *self.force()], self.proj)
         r.judge()
         if not self.features["force"]:
@@ -320,9 +365,10 @@ class Bench:
             p.unlink()
         for i in range(n):
             (outcomes / f"delar-{i + 1:02d}.yaml").write_text(src, encoding="utf-8")
-        reps = max(1, min(self.repeat, 2))
-        r.base = self.best([self.rapport, "build", "--all", "-j", "1", *self.force()], d, reps)
-        r.ours = self.best([self.rapport, "build", "--all", "-j", "2", *self.force()], d, reps)
+        reps = max(1, min(self.repeat, 3))
+        r.base, r.ours = paired(lambda: run([self.rapport, "build", "--all", "-j", "1", *self.force()], d, self.env),
+                                lambda: run([self.rapport, "build", "--all", "-j", "2", *self.force()], d, self.env),
+                                reps, warmup=not self.quick)
         r.note = f"-j 1 {r.base:.1f} s, -j 2 {r.ours:.1f} s"
         r.judge()
         return r
@@ -374,7 +420,9 @@ def main(argv=None) -> int:
         print(f"# rapport: {b.rapport}; build --force: {b.features['force']}, build --all -j: {b.features['jobs']}; "
               f"minimum of {args.repeat} run(s)", flush=True)
         full = None
-        steps = [(1, b.full_build), (2, b.check), (3, lambda: b.noop(full)), (4, b.scaling), (5, b.parallel)]
+        bare = None
+        steps = [(1, b.full_build), (1, lambda: b.cold_build(bare)), (2, b.check), (3, lambda: b.noop(full)),
+                 (4, b.scaling), (5, b.parallel)]
         for num, fn in steps:
             if num not in only:
                 continue
@@ -383,7 +431,7 @@ def main(argv=None) -> int:
             for r in (got if isinstance(got, list) else [got]):
                 results.append(r)
                 if r.key == "build":
-                    full = r.ours
+                    full, bare = r.ours, r.base
                 ratio = f"{r.ratio:.2f}×" if r.ratio is not None else "–"
                 print(f"   {r.title}: {fmt_s(r.ours) if not r.key.startswith('scale_') else ''} {ratio} "
                       f"(target {r.target}) {r.note}", flush=True)
@@ -395,7 +443,9 @@ def main(argv=None) -> int:
             print(f"# kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+    info["loadavg_end"] = _load()
     print()
+    print(f"# load average (1, 5, 15 min) at start {info['loadavg_start']}, at end {info['loadavg_end']}")
     print(table(results))
     if args.json:
         args.json.write_text(json.dumps({"machine": info, "repeat": args.repeat, "quick": args.quick,
