@@ -122,3 +122,11 @@ def test_next_year_same_period_carries_last_years_figures(project_copy):
     assert unit["utfall"] is None and unit["utfall_fg_ar"] == old["poster"]["sjukhusvard"]["utfall"] == -1048
     # Metric history is not invented: the interim outcome of 2025 is not the year's outcome.
     assert new["matetal"]["besvarade_samtal"]["historik"] == old["matetal"]["besvarade_samtal"]["historik"]
+
+
+def test_scaffold_builds_before_its_figures_are_filled_in(august):
+    """An empty next period must still build (a draft for the analysts): no chart without data."""
+    r = rapport("build", "delar-aug-2025", "--format", "md,docx", cwd=august)
+    assert r.returncode == 0, r.stderr
+    md = (august / "out" / "delar-aug-2025" / "delar-aug-2025.md").read_text(encoding="utf-8")
+    assert "diagram-kostnader.png" not in md  # the cost series has no values yet
