@@ -102,7 +102,7 @@ def _investments(ctx) -> dict | None:
             continue
         posts.append(pid)
         cats.append((name or r.posts[pid].namn or pid).rstrip("*¹²³ "))
-    if not posts:
+    if not posts or all(r.ledger.value(p, c) is None for p in posts for c in ("utfall", "arsbudget", "prognos")):
         return None
     cols = [("Utfall " + _period(ctx), "utfall"), ("Årsbudget", "arsbudget"), ("Prognos helår", "prognos")]
     unit = t.enhet or ctx.org.enhet
@@ -129,6 +129,8 @@ def _cost_series(ctx) -> dict | None:
         return None
     years = sorted({y for _, s in series for y in s.varden}, key=str)
     known = [y for y in years if any(s.varden.get(y) is not None for _, s in series)]
+    if not known:
+        return None  # a new period's file before its figures are filled in: nothing to draw
     missing = [y for y in years if y not in known]
     periods = {s.period for _, s in series}
     period = org.perioder.get(next(iter(periods))) if len(periods) == 1 and None not in periods else None
