@@ -32,7 +32,9 @@ def fmt_metric(value, unit: str) -> str:
     if unit == "procent":
         return fmt_percent(value, 1 if abs(value - round(value)) > 1e-9 else 0)
     if unit in ("index", "kvot"):
-        return fmt_number(value, 2 if abs(value * 10 - round(value * 10)) > 1e-9 else 1)
+        # as many decimals as the figure has, at most two: 80, 80,3, 0,35
+        decimals = next(d for d in (0, 1, 2) if d == 2 or abs(value * 10 ** d - round(value * 10 ** d)) < 1e-9)
+        return fmt_number(value, decimals)
     decimals = 0 if abs(value - round(value)) < 1e-9 else 1
     return fmt_number(value, decimals) + UNIT_SUFFIX.get(unit, "")
 
