@@ -53,8 +53,8 @@ def main(project: str, report: str, dest: str, force: str = "") -> int:
                 copy = snapshot(Path(folder))
                 new = [rewrite(x, folder, copy) for x in args_s]
                 env = kw.get("env") or {}
-                calls.append({"tool": "pandoc", "args": new, "cwd": rewrite(str(kw.get("cwd") or os.getcwd()), folder, copy),
-                              "SOURCE_DATE_EPOCH": env.get("SOURCE_DATE_EPOCH")})
+                cwd = rewrite(str(kw.get("cwd") or os.getcwd()), folder, copy)
+                calls.append({"tool": "pandoc", "args": new, "cwd": cwd, "SOURCE_DATE_EPOCH": env.get("SOURCE_DATE_EPOCH")})
             super().__init__(args, *a, **kw)
 
     subprocess.Popen = RecordingPopen

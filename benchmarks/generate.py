@@ -41,7 +41,8 @@ def q(text: str) -> str:
 
 
 def _organisation(n_areas: int, n_tables: int) -> str:
-    areas = "\n".join(f"  omr_{a:04d}: {{namn: {q(f'Verksamhetsområde {a}')}, perspektiv: {list(PERSPECTIVES)[a % 4]}}}"
+    persp_ids = list(PERSPECTIVES)
+    areas = "\n".join(f"  omr_{a:04d}: {{namn: {q(f'Verksamhetsområde {a}')}, perspektiv: {persp_ids[a % 4]}}}"
                       for a in range(n_areas))
     tables = "\n".join(f"      - {{tabell: driftredovisning_{t:03d}}}" for t in range(n_tables))
     persp = "\n".join(f"  {k}: {v}" for k, v in PERSPECTIVES.items())
@@ -184,7 +185,8 @@ def generate(dest: Path, scale: int = 100, seed: int = 8) -> dict:
         resp = list(dict.fromkeys(resp))
         assignments.append((aid, resp))
         b.append(f"  {aid}: {{text: {q(f'Uppdrag {ai}: utveckla och följa upp verksamhetens arbetssätt')}, "
-                 f"perspektiv: {list(PERSPECTIVES)[ai % 4]}, omrade: {areas[ai % n_areas]}, ansvar: [{', '.join(resp)}]}}")
+                 f"perspektiv: {list(PERSPECTIVES)[ai % 4]}, omrade: {areas[ai % n_areas]}, "
+                 f"ansvar: [{', '.join(resp)}]}}")
     b += ["", "aktiviteter:"]
     for xi in range(n_act):
         b.append(f"  akt_{xi:04d}: {{text: {q(f'Aktivitet {xi} inom området')}, omrade: {areas[(xi * 2) % n_areas]}}}")
@@ -192,10 +194,12 @@ def generate(dest: Path, scale: int = 100, seed: int = 8) -> dict:
     # --- outcomes file ----------------------------------------------------------------------
     o: list[str] = [f"# Synthetic interim report, {scale}x the example (benchmarks/generate.py).",
                     "rapport:", f"  titel: Delårsrapport per mars {YEAR} (syntetisk, {scale}x)", "  typ: delar",
-                    f"  budget: {BUDGET_ID}", f"  ar: {YEAR}", "  period: mars", f"  datum: {YEAR}-04-24", "", "poster:"]
+                    f"  budget: {BUDGET_ID}", f"  ar: {YEAR}", "  period: mars", f"  datum: {YEAR}-04-24",
+                    "", "poster:"]
     for i, c in enumerate(committees):
         v = comm_vals[c]
-        comment = f", kommentar: {q(f'Nämnd {i} redovisar ett resultat i linje med budget för perioden.')}" if i % 5 == 0 else ""
+        text = f"Nämnd {i} redovisar ett resultat i linje med budget för perioden."
+        comment = f", kommentar: {q(text)}" if i % 5 == 0 else ""
         o.append(f"  {c}: {{prognos_avvikelse: {v['prognos_avvikelse']}, "
                  f"tryckt: {{avvikelse: {v['utfall'] - v['budget']}}}{comment}}}")
         for u in comm_units[c]:

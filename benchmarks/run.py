@@ -214,8 +214,10 @@ class Bench:
 
     # 1 ------------------------------------------------------------------------
     def full_build(self) -> Result:
-        r = Result("build", f"1. `rapport build {REPORT}` (md, docx, pdf) / bare tools in sequence",
-                   target="≤ 1.0×", limit=1.0)
+        # The capture below is itself a build, so the timed builds find its charts in
+        # out/.rapport-cache/charts, as any rebuild does; row 1b is the build without them.
+        r = Result("build", f"1. `rapport build {REPORT} --force` (md, docx, pdf; charts from an earlier build) "
+                            "/ bare tools in sequence", target="≤ 1.0×", limit=1.0)
         cmd = [self.rapport, "build", REPORT, *self.force()]
         if not self.features["force"]:
             # No cache in this version: every build is a full one, but start from an empty out/.
@@ -246,7 +248,7 @@ class Bench:
 
     def cold_build(self, bare: float | None) -> Result:
         """A full build that also draws its charts: the first build of a fresh clone."""
-        r = Result("build_cold", f"1b. the same, charts drawn too (first build of a fresh clone, no out/)",
+        r = Result("build_cold", "1b. the same with charts drawn too (first build of a fresh clone: no out/)",
                    target="(information)")
         out = self.proj / "out"
 
@@ -262,8 +264,8 @@ class Bench:
     def capture(self) -> list[dict]:
         dest = self.work / "capture"
         shutil.rmtree(dest, ignore_errors=True)
-        run([self.py, str(HERE / "capture.py"), str(self.proj), REPORT, str(dest), "force" if self.features["force"] else ""],
-            self.proj, self.env)
+        force = "force" if self.features["force"] else ""
+        run([self.py, str(HERE / "capture.py"), str(self.proj), REPORT, str(dest), force], self.proj, self.env)
         calls = json.loads((dest / "calls.json").read_text(encoding="utf-8"))
         if not any(c["tool"] == "typst" for c in calls) or sum(c["tool"] == "pandoc" for c in calls) < 2:
             raise BenchError(f"capture: väntade två pandoc-anrop och en typst-kompilering, fick {calls}")
