@@ -323,3 +323,4 @@ def circular(report, collector):
     for n in graph:
         if n not in state:
             visit(n, [n])
+    visit = None  # a recursive closure is a reference cycle: holding report, it kept it for the collector

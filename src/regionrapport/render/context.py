@@ -126,6 +126,7 @@ class Context:
                 rows.append(self.derived_row(row, [c for c, _ in cols]))
             else:
                 add(row.post, row.namn, row.stil, 1 if row.stil == "varav" else 0)
+        add = None  # a recursive closure is a reference cycle: holding self, it kept the report for the collector
         return {
             "id": tid, "rubrik": t.rubrik, "text": self.text(t.text) if t.text else "",
             "kolumner": [h for _, h in cols], "kolumn_ids": [c for c, _ in cols],
