@@ -60,7 +60,17 @@ def main():
     # the command ends, for callers that run the CLI inside a longer process (tests).
     if gc.isenabled():
         gc.disable()
-        click.get_current_context().call_on_close(gc.enable)
+        click.get_current_context().call_on_close(_resume_gc)
+
+
+def _resume_gc() -> None:
+    # The command's objects are still alive here (`rapport check` holds its report until
+    # it has exited) and all in the youngest generation: the first collection after
+    # enabling would walk every one of them (~0.2 s at 100x). freeze + unfreeze moves
+    # them to the oldest generation without a walk; they are freed by reference counting.
+    gc.freeze()
+    gc.unfreeze()
+    gc.enable()
 
 
 @main.command()
