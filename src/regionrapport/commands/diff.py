@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Collector, ReportError, UsageProblem
+from ..diagnostics import ReportError, UsageProblem
 from ..numbers import DASH, fmt_number, fmt_percent
 
 WORKTREE = None  # a Side whose rev is None is the working tree
@@ -411,7 +411,8 @@ def _load_side(root: Path | None, ids: list[str]) -> dict:
 
     A report that loads but breaks a rule still has figures worth comparing: its
     errors go with the facts, so that a change that introduces them is seen."""
-    from ..project import load_project, load_report
+    from ..project import load_project
+    from .check import check_report
 
     if root is None:
         return {}
@@ -422,13 +423,8 @@ def _load_side(root: Path | None, ids: list[str]) -> dict:
         return {rid: (None, list(e.diagnostics)) for rid in present}
     out = {}
     for rid in present:
-        collector = Collector()
-        try:
-            report = load_report(project, rid, collector)
-        except ReportError as e:
-            collector.extend(e.diagnostics)
-            report = None
-        out[rid] = (extract(report) if report is not None else None, sorted(collector.errors))
+        report, diags = check_report(project, rid)
+        out[rid] = (extract(report) if report is not None else None, [d for d in diags if d.severity == "error"])
     return out
 
 
