@@ -8,41 +8,7 @@ from __future__ import annotations
 import pytest
 
 from regionrapport.compute.derived import change_percent, share_percent
-from regionrapport.numbers import MINUS, NBSP
-
-
-def n(text: str) -> str:
-    """'−1 956' as the report prints it: U+2212 minus, no-break space."""
-    return text.replace("-", MINUS).replace(" ", NBSP)
-
-
-def table_rows(md: str, caption: str) -> dict[str, list[str]]:
-    """The rows of the pipe table captioned `caption`: label -> cells, markup stripped."""
-    lines = md.splitlines()
-    end = next(i for i, line in enumerate(lines) if line.startswith(": " + caption))
-    start = end - 1
-    while start > 0 and not lines[start].startswith("|"):
-        start -= 1  # the blank line between table and caption
-    while start > 0 and lines[start - 1].startswith("|"):
-        start -= 1
-    rows = {}
-    for line in lines[start + 2: end]:
-        if not line.startswith("|"):
-            continue
-        cells = [c.strip().strip("*").strip() for c in line.strip().strip("|").split("|")]
-        rows[cells[0].strip("\u2003 *")] = cells[1:]
-    return rows
-
-
-def header(md: str, caption: str) -> list[str]:
-    lines = md.splitlines()
-    end = next(i for i, line in enumerate(lines) if line.startswith(": " + caption))
-    i = end - 1
-    while not lines[i].startswith("|"):
-        i -= 1
-    while lines[i - 1].startswith("|"):
-        i -= 1
-    return [c.strip() for c in lines[i].strip().strip("|").split("|")]
+from mdtables import n, table_header, table_rows
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +32,7 @@ YEARS = ["Utfall 2023", "Budget 2024", "Budget 2025", "Plan 2026", "Plan 2027"]
 
 
 def test_driftramar_per_namnd(md):
-    assert header(md, "Preliminära driftramar per nämnd") == ["mnkr"] + YEARS
+    assert table_header(md, "Preliminära driftramar per nämnd") == ["mnkr"] + YEARS
     rows = table_rows(md, "Preliminära driftramar per nämnd")
     assert rows["Summa"] == [n("7 864"), n("8 167"), n("8 304"), n("8 664"), n("8 923")]
     assert rows["Hälso- och sjukvårdsnämnd"][2] == n("5 619")
@@ -119,7 +85,7 @@ def test_goal_tables_per_perspective(md):
     goals = md[md.index("# Mål och mått"): md.index("# Prioriterade uppdrag")]
     assert [line for line in goals.splitlines() if line.startswith("## ")][:4] == [
         "## Invånare", "## Processutveckling och produktion", "## Medarbetare", "## Ekonomi"]
-    assert header(md, "En hållbar ekonomi i balans") == ["Mätetal", "Bokslut 2023", "Målvärde 2025", "Målvärde 2027"]
+    assert table_header(md, "En hållbar ekonomi i balans") == ["Mätetal", "Bokslut 2023", "Målvärde 2025", "Målvärde 2027"]
     rows = table_rows(md, "En hållbar ekonomi i balans")
     assert rows["Soliditet (%)"] == [n("32 %"), "Ökande trend", "Ökande trend"]
     assert rows["Resultat (%) i förhållande till skatteintäkter, kommunalekonomisk utjämning och generella statsbidrag"] \
@@ -129,7 +95,7 @@ def test_goal_tables_per_perspective(md):
 
 
 def test_prioritised_assignments(md):
-    assert header(md, "Prioriterade uppdrag: hälso- och sjukvård samt tandvård") == \
+    assert table_header(md, "Prioriterade uppdrag: hälso- och sjukvård samt tandvård") == \
         ["Uppdrag", "Ansvarig nämnd", "Tidplan", "Finansiering"]
     rows = table_rows(md, "Prioriterade uppdrag: hälso- och sjukvård samt tandvård")
     assert rows["Primärvårdssatsning för att till 2027 ligga på rikssnittet för anslagen"] == \

@@ -7,20 +7,8 @@ import sys
 
 import pytest
 
-from regionrapport.numbers import MINUS, NBSP
-
-
-def n(text: str) -> str:
-    """'−1 956' as the report prints it: U+2212 minus, no-break space."""
-    return text.replace("-", MINUS).replace(" ", NBSP)
-
-
-def table_row(md: str, label: str) -> list[str]:
-    for line in md.splitlines():
-        cells = [c.strip().strip("*") for c in line.strip().strip("|").split("|")]
-        if cells and cells[0].strip("* ") == label:
-            return [c.strip("* ") for c in cells[1:]]
-    raise AssertionError(f"no row {label!r}")
+from mdtables import n, table_rows
+from regionrapport.numbers import NBSP
 
 
 def section(md: str, heading: str) -> str:
@@ -35,15 +23,15 @@ def test_outputs_exist(built_report):
 
 
 def test_result_per_committee_figures(built_report):
-    md = section(built_report["md"].read_text(encoding="utf-8"), "## Resultat per nämnd")
+    rows = table_rows(built_report["md"].read_text(encoding="utf-8"), "Resultat per nämnd")
     # columns: Utfall | Budget | Avvik. | Utfall fg år | Årsbudget | Prognosavvikelse
-    assert table_row(md, "Verksamhetens nettokostnad")[:3] == [n("-1 956"), n("-2 098"), "143"]
-    assert table_row(md, "Hälso- och sjukvårdsnämnd")[:3] == [n("-1 353"), n("-1 390"), "36"]
-    assert table_row(md, "Resultat efter balanskravsjusteringar")[:3] == ["100", n("-53"), "153"]
+    assert rows["Verksamhetens nettokostnad"][:3] == [n("-1 956"), n("-2 098"), "143"]
+    assert rows["Hälso- och sjukvårdsnämnd"][:3] == [n("-1 353"), n("-1 390"), "36"]
+    assert rows["Resultat efter balanskravsjusteringar"][:3] == ["100", n("-53"), "153"]
     # FV's budget is stored once (−371, the sum of its units), not −372 as one source table prints
-    assert table_row(md, "Nämnden för folkhälsa och vårdval")[1] == n("-371")
+    assert rows["Nämnden för folkhälsa och vårdval"][1] == n("-371")
     # the forecast deviation of redovisat resultat is derived: 82 − 17 − 18 − 115 = −68 (the source prints −66)
-    assert table_row(md, "Redovisat resultat")[5] == n("-68")
+    assert rows["Redovisat resultat"][5] == n("-68")
 
 
 def test_same_quantity_same_figure_in_every_table(built_report):

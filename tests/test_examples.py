@@ -7,29 +7,9 @@ import sys
 
 import pytest
 
-from regionrapport.numbers import MINUS, NBSP
+from mdtables import n, table_header, table_rows
 
 NORRBY = "examples/region-norrby"
-
-
-def n(text: str) -> str:
-    return text.replace("-", MINUS).replace(" ", NBSP)
-
-
-def rows_of(md: str, caption: str) -> dict[str, list[str]]:
-    lines = md.splitlines()
-    end = next(i for i, line in enumerate(lines) if line.startswith(": " + caption))
-    i = end - 1
-    while not lines[i].startswith("|"):
-        i -= 1
-    start = i
-    while lines[start - 1].startswith("|"):
-        start -= 1
-    out = {"": [c.strip() for c in lines[start].strip().strip("|").split("|")]}
-    for line in lines[start + 2: i + 1]:
-        cells = [c.strip().strip("*").strip() for c in line.strip().strip("|").split("|")]
-        out[cells[0].strip("\u2003 *")] = cells[1:]
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -55,8 +35,8 @@ def test_check_is_clean(repo_root):
 
 
 def test_committee_deviations_with_breakdown(md):
-    rows = rows_of(md, "Nämndernas avvikelser")
-    assert rows[""] == ["mkr", "Periodavvikelse", "Prognosavvikelse"]
+    rows = table_rows(md, "Nämndernas avvikelser")
+    assert table_header(md, "Nämndernas avvikelser") == ["mkr", "Periodavvikelse", "Prognosavvikelse"]
     assert rows["Hälso- och vårdnämnden"] == [n("-30"), n("-75")]
     assert rows["Summa nämnder"] == [n("-1"), n("-43")]
     # each committee is followed by its two "varav" rows, which add up to it
@@ -68,8 +48,8 @@ def test_committee_deviations_with_breakdown(md):
 
 
 def test_result_with_derived_share(md):
-    rows = rows_of(md, "Resultat i sammandrag")
-    assert rows[""][1:] == ["Utfall", "Budget", "Periodavvikelse", "Årsbudget", "Prognos", "Prognosavvikelse"]
+    rows = table_rows(md, "Resultat i sammandrag")
+    assert table_header(md, "Resultat i sammandrag")[1:] == ["Utfall", "Budget", "Periodavvikelse", "Årsbudget", "Prognos", "Prognosavvikelse"]
     assert rows["Årets resultat"] == ["104", "66", "38", "100", "109", "9"]
     # 104 / (3371 + 1502), 66 / (3353 + 1493), 100 / 7270, 109 / 7307
     assert rows["Resultat i procent av skatter och statsbidrag"] == \
@@ -77,8 +57,8 @@ def test_result_with_derived_share(md):
 
 
 def test_goal_table_shape_and_status_words(md):
-    rows = rows_of(md, "Invånarna har god tillgång till vård")
-    assert rows[""] == ["Mätetal", "Målvärde", "Resultat", "Analys"]
+    rows = table_rows(md, "Invånarna har god tillgång till vård")
+    assert table_header(md, "Invånarna har god tillgång till vård") == ["Mätetal", "Målvärde", "Resultat", "Analys"]
     assert rows["Andel som fått ett första besök i specialiserad vård inom 90 dagar"][:2] == \
         [n("80 %"), "[◐ " + n("76 %") + "]{.status-gul}"]  # 76/80 = 0,95: yellow from 90 % in Norrby
     assert rows["Väntetid till medicinsk bedömning i primärvården"][1] == "[○ " + n("4 dagar") + "]{.status-rod}"
@@ -86,8 +66,8 @@ def test_goal_table_shape_and_status_words(md):
 
 
 def test_goal_summary_override(md):
-    rows = rows_of(md, "Mätetal per område och bedömning, tertial 2 2025")
-    assert rows[""] == ["Område", "● Uppfyllt", "◐ Delvis uppfyllt", "○ Inte uppfyllt", "– Ej mätt", "Antal mätetal"]
+    rows = table_rows(md, "Mätetal per område och bedömning, tertial 2 2025")
+    assert table_header(md, "Mätetal per område och bedömning, tertial 2 2025") == ["Område", "● Uppfyllt", "◐ Delvis uppfyllt", "○ Inte uppfyllt", "– Ej mätt", "Antal mätetal"]
     assert rows["Hälsa och vård"] == ["1", "1", "1", "0", "3"]
     assert rows["Hela regionen"] == ["4", "3", "2", "1", "10"]
     assert "## Nämndernas kommentarer" in md and "### Hälso- och vårdnämnden (HVN)" in md  # the second override
