@@ -44,35 +44,32 @@ def rgb(hex_colour: str) -> RGBColor:
     return RGBColor.from_string(hex_colour.lstrip("#").upper())
 
 
-def para_style(doc, name, *, size=None, bold=None, italic=None, colour=None, before=None, after=None,
-               line=None, keep_next=None, page_break=None, align=None, based_on=None):
+# keyword -> (font or paragraph_format, attribute, conversion)
+_STYLE_ATTRS = {
+    "size": ("font", "size", Pt), "bold": ("font", "bold", None), "italic": ("font", "italic", None),
+    "colour": ("font", "color.rgb", None), "before": ("pf", "space_before", Pt), "after": ("pf", "space_after", Pt),
+    "line": ("pf", "line_spacing", None), "keep_next": ("pf", "keep_with_next", None),
+    "page_break": ("pf", "page_break_before", None), "align": ("pf", "alignment", None),
+}
+
+
+def para_style(doc, name, *, based_on=None, **props):
+    """Create or update a paragraph style; only the properties given are set."""
     try:
         st = doc.styles[name]
     except KeyError:
         st = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     if based_on:
         st.base_style = doc.styles[based_on]
-    f, pf = st.font, st.paragraph_format
-    if size is not None:
-        f.size = Pt(size)
-    if bold is not None:
-        f.bold = bold
-    if italic is not None:
-        f.italic = italic
-    if colour is not None:
-        f.color.rgb = colour
-    if before is not None:
-        pf.space_before = Pt(before)
-    if after is not None:
-        pf.space_after = Pt(after)
-    if line is not None:
-        pf.line_spacing = line
-    if keep_next is not None:
-        pf.keep_with_next = keep_next
-    if page_break is not None:
-        pf.page_break_before = page_break
-    if align is not None:
-        pf.alignment = align
+    for key, value in props.items():
+        if value is None:
+            continue
+        where, attr, convert = _STYLE_ATTRS[key]
+        obj = st.font if where == "font" else st.paragraph_format
+        *path, last = attr.split(".")
+        for part in path:
+            obj = getattr(obj, part)
+        setattr(obj, last, convert(value) if convert else value)
     return st
 
 
