@@ -81,7 +81,6 @@ class Table(Strict):
     visa_varav: bool = Field(False, description="Show each row's varav rows under it.")
     text: Text | None = Field(None, description="Markdown shown above the table.")
     fotnoter: list[Text] = Field(default_factory=list)
-    kommentarer: bool = Field(False, description="Show a Kommentar column with each post's kommentar.")
     enhet: Text | None = Field(None, description="Unit override (e.g. tkr).")
     decimaler: int | None = Field(None, ge=0, le=3,
                                   description="Decimals of the amounts in this table (default: whole units), "

@@ -88,10 +88,7 @@ class Context:
             return fmt_number(v, 1) if v is not None else ""
         if decimals:
             return fmt_number(v, decimals)
-        return fmt_amount(v, empty="–" if v is None and self._has_any(pid) else "")
-
-    def _has_any(self, pid):
-        return True
+        return fmt_amount(v)
 
     def table_view(self, tid: str) -> dict:
         t = self.r.outcomes.tabeller.get(tid) or self.r.budget.tabeller.get(tid)
