@@ -129,3 +129,11 @@ def test_area_headings_reach_the_docx(built_report):
     d = docx.Document(str(built_report["docx"]))
     headings = {p.text for p in d.paragraphs if p.style.name.startswith("Heading")}
     assert {"Kollektivtrafik", "Regional utveckling", "Medarbetare", "Ekonomi"} <= headings
+
+
+def test_hired_staff_table_sums_are_derived(built_report):
+    rows = table_rows(built_report["md"].read_text(encoding="utf-8"), "Kostnad för hyrpersonal inom HSN")
+    # the row sums come from the report's own relation, the Summa row from the posts; both match the print
+    assert rows["Sjukhusvård"][3] == n("22 686")
+    assert rows["Summa"][:4] == [n("24 549"), n("13 429"), n("1 288"), n("39 265")]
+    assert rows["Summa"][7] == n("60 527")

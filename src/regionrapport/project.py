@@ -400,6 +400,20 @@ def assemble(project, report_id, outcomes, budget, out_loaded, budget_loaded, co
     posts = merge_posts(budget, outcomes, budget_loaded.smap, out_loaded.smap, columns, collector)
     relations = [parse_relation(r) for r in org.relationer]
     relations = [r for r in relations if all(c in columns for c in r.columns)]
+    # A file's own relations are about its own columns: every column must exist.
+    for doc, smap in ((budget, budget_loaded.smap), (outcomes, out_loaded.smap)):
+        for i, text in enumerate(doc.relationer):
+            try:
+                rel = parse_relation(text)
+            except ValueError as e:
+                collector.add(smap.diag(("relationer", i), "RR016", str(e)))
+                continue
+            unknown = [c for c in rel.columns if c not in columns]
+            if unknown:
+                collector.add(smap.diag(("relationer", i), "RR108", f"Relationen '{text}' nämner okänd kolumn: {', '.join(unknown)}.",
+                                        "Deklarera kolumnen under 'kolumner'."))
+                continue
+            relations.append(rel)
     ledger = Ledger(posts, relations, org.avrundning, fmt=fmt_plain)
     report = Report(report_id, project, outcomes, budget, out_loaded.smap, budget_loaded.smap,
                     outcomes.rapport.budget, ledger, columns, posts,

@@ -26,6 +26,7 @@ class Budget(Strict):
     ar: int = Field(description="The budget year.")
     titel: Text
     kolumner: dict[Id, Column] = Field(default_factory=dict, description="Extra columns used by this file.")
+    relationer: list[str] = Field(default_factory=list, description="Relations between this file's own columns.")
     namnder: dict[Id, Committee] = Field(default_factory=dict)
     poster: dict[Id, Post] = Field(default_factory=dict)
     tabeller: dict[Id, Table] = Field(default_factory=dict)
@@ -48,7 +49,9 @@ class ReportHeader(Strict):
 
 class Outcomes(Strict):
     rapport: ReportHeader
-    kolumner: dict[Id, Column] = Field(default_factory=dict)
+    kolumner: dict[Id, Column] = Field(default_factory=dict, description="Extra columns used by this file.")
+    relationer: list[str] = Field(default_factory=list, description="Relations between this file's own columns, "
+                                  "e.g. 'summa_2025 = lakare_2025 + ssk_2025'.")
     poster: dict[Id, Post] = Field(default_factory=dict)
     tabeller: dict[Id, Table] = Field(default_factory=dict)
     matetal: dict[Id, MetricOutcome] = Field(default_factory=dict)
@@ -57,4 +60,3 @@ class Outcomes(Strict):
     aktiviteter: dict[Id, ActivityOutcome] = Field(default_factory=dict)
     texter: dict[Id, Text] = Field(default_factory=dict)
     serier: dict[Id, Series] = Field(default_factory=dict)
-    hyrpersonal_tkr: dict | None = None
