@@ -46,6 +46,22 @@ def unknown_post(report, collector):
                                        f"Posten '{pid}' finns inte i budgeten och används ingenstans.",
                                        (f"Menade du '{meant}'? " if meant else "")
                                        + "En ny post behöver 'namn:' och en plats i en tabell eller summa.", prefer="key"))
+    for sid, series in report.outcomes.serier.items():
+        path = ("serier", sid)
+        if series.post is not None and series.post not in posts:
+            collector.add(report.smap.diag(path + ("post",), "RR101", f"Serien '{series.namn}': posten '{series.post}' finns inte.",
+                                           _close(series.post, posts)))
+        if series.kolumner and series.post is None:
+            collector.add(report.smap.diag(path + ("kolumner",), "RR101", f"Serien '{series.namn}' anger kolumner men ingen post.",
+                                           "Ange 'post:' vars värden serien ska visa."))
+        for key, col in series.kolumner.items():
+            if col not in report.columns:
+                collector.add(report.smap.diag(path + ("kolumner", key), "RR108", f"Serien '{series.namn}': kolumnen '{col}' är inte deklarerad.",
+                                               _close(col, report.columns)))
+            if key in series.varden:
+                collector.add(report.smap.diag(path + ("varden", key), "RR106",
+                                               f"Serien '{series.namn}': värdet för {key} anges både under 'varden' och genom posten.",
+                                               "Varje siffra lagras en gång: ta bort det ena.", prefer="key"))
     for src, smap in ((report.budget.tabeller, report.budget_smap), (report.outcomes.tabeller, report.smap)):
         for tid, table in src.items():
             for i, row in enumerate(table.rader):

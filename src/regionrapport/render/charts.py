@@ -114,6 +114,16 @@ def _investments(ctx) -> dict | None:
     return view
 
 
+def series_values(s, ledger) -> dict:
+    """A series' values: its own `varden`, and the figures of its `post` in the columns it names."""
+    out = dict(s.varden)
+    if s.post is not None:
+        for key, col in s.kolumner.items():
+            v = ledger.value(s.post, col)
+            out[key] = None if v is None else s.tecken * v
+    return out
+
+
 def _cost_series(ctx) -> dict | None:
     """The series of the outcomes file (`serier`), one group of bars per series, one bar per year.
 
@@ -127,8 +137,9 @@ def _cost_series(ctx) -> dict | None:
     series = [(k, s) for k, s in series if series and s.enhet == series[0][1].enhet]
     if not series:
         return None
-    years = sorted({y for _, s in series for y in s.varden}, key=str)
-    known = [y for y in years if any(s.varden.get(y) is not None for _, s in series)]
+    values = {k: series_values(s, ctx.r.ledger) for k, s in series}
+    years = sorted({y for k, _ in series for y in values[k]}, key=str)
+    known = [y for y in years if any(values[k].get(y) is not None for k, _ in series)]
     if not known:
         return None  # a new period's file before its figures are filled in: nothing to draw
     missing = [y for y in years if y not in known]
@@ -142,7 +153,7 @@ def _cost_series(ctx) -> dict | None:
     cats = [s.namn[len(prefix):] for _, s in series]
     cats = [c[:1].upper() + c[1:] for c in cats]
     view = {"kategorier": cats, "poster": [k for k, _ in series], "enhet": unit, "typ": "staende", "tecken": 1,
-            "serier": [{"namn": str(y), "kolumn": str(y), "varden": [s.varden.get(y) for _, s in series]}
+            "serier": [{"namn": str(y), "kolumn": str(y), "varden": [values[k].get(y) for k, _ in series]}
                        for y in known],
             "endast_summor": totals_only}
     years_text = _join([str(y) for y in known])
