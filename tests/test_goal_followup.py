@@ -92,3 +92,13 @@ def test_assignment_appendix_lists_every_assignment_with_committee(ctx, built_re
     assert multi
     views = ctx.assignment(multi[0])
     assert len(views["namnder"]) == len(budget.uppdrag[multi[0]].ansvar)
+
+
+def test_financial_result_share_is_computed_not_typed(ctx):
+    """'Resultat (%) i förhållande till skatteintäkter ...' = resultat efter balanskravsjusteringar
+    / skatter och statsbidrag: 100 / 2 135 = 4,68 %, printed 4,7 % as the source does."""
+    m = by_id(ctx)["resultat_andel_skatteintakter"]
+    led = ctx.r.ledger
+    assert led.value("resultat_efter_bkj", "utfall") == 100 and led.value("skatter_och_statsbidrag", "utfall") == 2135
+    assert m["utfall"] == "4,7\u00a0%" and m["status"] == "gron"
+    assert ctx.r.outcomes.matetal["resultat_andel_skatteintakter"].utfall is None  # not typed in the report

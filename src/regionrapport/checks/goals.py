@@ -98,6 +98,16 @@ def metric_outcomes(report, collector):
                 collector.add(report.budget_smap.diag(("mal", gid, "matetal", mid), "RR303",
                                                       f"Mätetal '{short(mt.namn)}' saknas i rapporten.",
                                                       f"Lägg till '{mid}:' under matetal i utfallsfilen.", severity="warning", prefer="key"))
+            elif mt.berakning is not None:
+                if o.utfall is not None:
+                    collector.add(report.smap.diag(("matetal", mid, "utfall"), "RR106",
+                                                   f"Mätetal '{short(mt.namn)}': utfallet räknas fram ur posterna "
+                                                   f"{' / '.join(mt.berakning.andel)} men anges också här.",
+                                                   "Varje siffra lagras en gång: ta bort 'utfall'.", prefer="key"))
+                for i, pid in enumerate(mt.berakning.andel):
+                    if pid not in report.posts:
+                        collector.add(report.budget_smap.diag(("mal", gid, "matetal", mid, "berakning", "andel", i), "RR101",
+                                                              f"Mätetal '{short(mt.namn)}': posten '{pid}' finns inte."))
             elif o.utfall is None and not o.saknas:
                 collector.add(report.smap.diag(("matetal", mid), "RR303", f"Mätetal '{short(mt.namn)}' har inget utfall och inget skäl.",
                                                "Ange 'saknas: <skäl>' (t.ex. årlig mätning).", severity="warning", prefer="key"))

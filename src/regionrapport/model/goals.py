@@ -42,6 +42,13 @@ class ThresholdOverride(Strict):
     gul: float
 
 
+class Computed(Strict):
+    """An outcome the ledger already holds: one post as a percentage of another."""
+
+    andel: tuple[Id, Id] = Field(description="[part, whole]: the outcome is part / |whole| × 100.")
+    kolumn: Id = Field("utfall", description="The column of both posts.")
+
+
 class Metric(Strict):
     namn: Text = Field(description="The metric as printed.")
     enhet: Text = Field(description="procent, antal, index, kvot, mnkr, dagar ...")
@@ -50,6 +57,7 @@ class Metric(Strict):
     malvarden: dict[int, Target] = Field(default_factory=dict, description="Targets for later years.")
     bokslut: dict[int, Amount | None] = Field(default_factory=dict, description="Closing outcomes of earlier years.")
     kategori: Literal["verksamhet", "finansiell"] = "verksamhet"
+    berakning: Computed | None = Field(None, description="Compute the outcome from posts instead of typing it.")
     trosklar: ThresholdOverride | None = Field(None, description="Overrides the organisation's thresholds.")
 
 

@@ -39,6 +39,15 @@ def fmt_metric(value, unit: str) -> str:
     return fmt_number(value, decimals) + UNIT_SUFFIX.get(unit, "")
 
 
+def metric_outcome(metric, out, ledger) -> float | None:
+    """The period's outcome: computed from the ledger when the metric says how, else as given."""
+    if metric.berakning is not None:
+        part, whole = metric.berakning.andel
+        a, b = ledger.value(part, metric.berakning.kolumn), ledger.value(whole, metric.berakning.kolumn)
+        return None if a is None or not b else 100.0 * a / abs(b)
+    return out.utfall if out else None
+
+
 def fmt_target(target, unit: str) -> str:
     if target is None:
         return ""
@@ -161,7 +170,7 @@ class Context:
             metrics = []
             for mid, mt in g.matetal.items():
                 out = o.matetal.get(mid)
-                outcome = out.utfall if out else None
+                outcome = metric_outcome(mt, out, self.r.ledger)
                 hist = dict(out.historik) if out else {}
                 prev = hist.get(self.ar - 1)
                 th = mt.trosklar or org.trosklar
