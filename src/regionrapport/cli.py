@@ -132,7 +132,9 @@ def check(reports, all_, fmt, strict, project_dir):
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: out/ in the project).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Reports built at the same time, each in its own process (default: the number of cores).")
+              help="Conversions (pandoc, typst) at the same time, counted as make -j counts: each report "
+                   "being built takes one and runs its DOCX beside its PDF only when a second is free "
+                   "(default: the number of cores).")
 @click.option("--force", is_flag=True, help="Rebuild even the reports whose inputs are unchanged since the last build.")
 @project_option
 def build(reports, all_, formats, out_dir, strict, jobs, force, project_dir):

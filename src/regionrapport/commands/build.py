@@ -24,7 +24,9 @@ class BuildResult:
 
 
 def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | None = None,
-          strict: bool = False) -> BuildResult:
+          strict: bool = False, slots=None) -> BuildResult:
+    """`slots` (commands.slots) holds this report's slot; its conversions overlap only
+    when a second slot is free. None: no limit (overlap), for callers outside the CLI."""
     report, diags = check_report(project, report_id)
     errors = [d for d in diags if d.severity == "error"]
     warnings = [d for d in diags if d.severity == "warning"]
@@ -47,7 +49,8 @@ def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | No
 
             # Into the scratch folder, before pandoc embeds them (DOCX) and typst compiles them (PDF).
             charts_cache = out_dir.parent / ".rapport-cache" / "charts"  # beside the build cache's stamps
-            _convert(project, report, formats, tmp, files, lambda: write_charts(report, md, tmp, charts_cache))
+            _convert(project, report, formats, tmp, files, lambda: write_charts(report, md, tmp, charts_cache),
+                     slots)
         outputs = []
         for fmt in FORMATS:
             if fmt in formats:
@@ -59,36 +62,47 @@ def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | No
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambda: None) -> None:
-    """The critical path is pandoc -> typst, then typst compile; the DOCX runs beside it.
+def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambda: None, slots=None) -> None:
+    """With a second slot the critical path is pandoc -> typst, then typst compile, and
+    the DOCX runs beside it; without one, the conversions run one after another.
 
-    pandoc's typst writer only names the chart files, so it starts first and runs
-    while Python draws the charts; the DOCX (which embeds them) and the typst
-    compile (which reads them) start once they are there.
+    pandoc's typst writer only names the chart files, so it starts first and (with a
+    second slot) runs while Python draws the charts; the DOCX (which embeds them) and
+    the typst compile (which reads them) start once they are there.
     """
     from ..render import pandoc as P
 
     date = report.outcomes.rapport.datum
     style = P.prepare_style(report, tmp)  # logo and personalised reference document in tmp
+    both = "docx" in formats and "pdf" in formats
+    overlap = both and (slots is None or slots.try_acquire())
     procs = []
     try:
         if "pdf" in formats:
             typ = tmp / f"{report.id}.typ"
             typst_proc = P.start_pandoc(files["md"], "typst", style, date, P.typst_args(style, date), typ)
             procs.append((typst_proc, "typst"))
+            if not overlap:
+                P.finish(typst_proc, "typst")
         draw_charts()
         if "docx" in formats:
             files["docx"] = tmp / f"{report.id}.docx"
             procs.append((P.start_pandoc(files["md"], "docx", style, date, P.docx_args(style), files["docx"]), "docx"))
+            if not overlap:
+                P.finish(procs[-1][0], "docx")
         if "pdf" in formats:
-            P.finish(typst_proc, "typst")
+            if overlap:
+                P.finish(typst_proc, "typst")
             files["pdf"] = tmp / f"{report.id}.pdf"
             files["pdf"].write_bytes(P.compile_pdf(typ, date, tmp))
-        for proc, what in procs:
-            if what != "typst":
-                P.finish(proc, what)
+        if overlap:
+            for proc, what in procs:
+                if what != "typst":
+                    P.finish(proc, what)
     finally:
         for proc, _ in procs:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+        if overlap and slots is not None:
+            slots.release()

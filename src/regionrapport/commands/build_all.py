@@ -63,6 +63,7 @@ class Summary:
 
 # -- one report, in whichever process ------------------------------------------
 _PROJECT = None  # the validated project, loaded once per process (inherited by forked workers)
+_SLOTS = None  # commands.slots: the -j N slots, shared with forked workers
 
 
 def _project(root: Path):
@@ -79,14 +80,20 @@ def build_one(root: Path, report_id: str, formats: tuple, out_root: Path, strict
     from .cache import cached_build
 
     t0 = time.perf_counter()
+    slots = _SLOTS
+    if slots is not None:
+        slots.acquire()  # this report's own slot, held for its whole build
     try:
         # The caller has already found the report stale: build without asking the cache again.
-        res = cached_build(_project(root), report_id, formats, out_root, strict, force=True)
+        res = cached_build(_project(root), report_id, formats, out_root, strict, force=True, slots=slots)
     except ReportError as e:
         return Outcome(report_id, FAILED, errors=list(e.diagnostics), seconds=time.perf_counter() - t0, reason=reason)
     except Exception:  # noqa: BLE001 - one report's bug must not hide the others' results
         return Outcome(report_id, FAILED, seconds=time.perf_counter() - t0, reason=reason,
                        crash=traceback.format_exc())
+    finally:
+        if slots is not None:
+            slots.release()
     return Outcome(report_id, BUILT, [str(p) for p in res.outputs], list(res.warnings), [],
                    time.perf_counter() - t0, reason)
 
@@ -116,10 +123,15 @@ def run(root: Path, report_ids: list[str], formats=FORMATS, out_root: Path | Non
         outcomes.append(o)
         reporter.done(o)
 
-    jobs = max(1, min(jobs or default_jobs(), len(todo) or 1))
+    global _SLOTS
+    jobs = max(1, jobs or default_jobs())  # slots: conversions at once (commands/slots.py)
+    workers = min(jobs, len(todo) or 1)  # reports at once: each holds a slot
     if todo:
         _project(root)  # validate organisation.yaml once, here; forked workers inherit the result
-        if jobs == 1:
+        if workers == 1:
+            from .slots import Slots
+
+            _SLOTS = Slots(jobs)
             reporter.start(len(todo))
             for rid, reason in todo:
                 reporter.building(rid)
@@ -133,7 +145,13 @@ def run(root: Path, report_ids: list[str], formats=FORMATS, out_root: Path | Non
             # fork shares the loaded modules and project with the workers (no second import);
             # every task is submitted before the reporter starts its display thread.
             ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            if ctx is not None:
+                from .slots import SharedSlots
+
+                _SLOTS = SharedSlots(jobs, ctx)  # inherited by the workers as they are forked
+            else:  # pragma: no cover - no fork (not Linux): spawned workers cannot share the
+                _SLOTS = None  # slots, and each overlaps its own conversions as without -j
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
                 futures = {pool.submit(build_one, root, rid, formats, out_root, strict, reason): rid
                            for rid, reason in todo}
                 reporter.start(len(todo))
@@ -144,6 +162,7 @@ def run(root: Path, report_ids: list[str], formats=FORMATS, out_root: Path | Non
                         o = Outcome(futures[fut], FAILED, crash=traceback.format_exc())
                     outcomes.append(o)
                     reporter.done(o)
+    _SLOTS = None  # this run's; a later call in the same process makes its own
     order = {rid: i for i, rid in enumerate(report_ids)}
     outcomes.sort(key=lambda o: order.get(o.report_id, 0))
     summary = Summary(outcomes, time.perf_counter() - t0, jobs)

@@ -193,7 +193,7 @@ def _org_files(project) -> list[Path]:
 
 
 def cached_build(project, report_id: str, formats=FORMATS, out_root: Path | None = None, strict: bool = False,
-                 force: bool = False):
+                 force: bool = False, slots=None):
     """`commands.build.build` behind the cache: returns its BuildResult, with `skipped=True`
     (and the last build's outputs and warnings) when nothing it depends on has changed."""
     from ..diagnostics import ReportError
@@ -215,7 +215,7 @@ def cached_build(project, report_id: str, formats=FORMATS, out_root: Path | None
                   *_org_files(project), *(root / rel for rel in (old.inputs if old else {}))]
     before = {_rel(p, root): file_hash(p) for p in candidates}
 
-    res = build(project, report_id, formats, out_root, strict)
+    res = build(project, report_id, formats, out_root, strict, slots)
     read = list(getattr(res, "inputs", None) or ())
     if not read:
         return res  # a build that does not say what it read cannot be cached safely
