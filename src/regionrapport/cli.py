@@ -79,13 +79,30 @@ def _resume_gc() -> None:
 @click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True,
               help="Output format of the diagnostics.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--no-cache", is_flag=True,
+              help="Check every report afresh, even one whose inputs are unchanged since its last clean check.")
 @project_option
-def check(reports, all_, fmt, strict, project_dir):
+def check(reports, all_, fmt, strict, project_dir, no_cache):
     """Validate REPORTS (ids under data/outcomes/) without rendering anything.
+
+    A report whose data, templates, organisation.yaml and tool are unchanged since its
+    last check without errors is not checked again: that check's warnings are shown.
 
     Exit 0 when clean, 1 when problems were found (with --strict warnings too),
     2 when the command cannot run as asked (no project, unknown report)."""
-    from .commands.check import check as run_check
+    from .commands import check as C
+
+    result = None
+    if not no_cache:
+        # Only hashes here: when every report is remembered, no YAML or pydantic is loaded.
+        from .commands.cache import find_root as quick_root, report_ids as quick_ids
+
+        root = quick_root(Path(project_dir) if project_dir else None)
+        if root is not None:
+            ids = quick_ids(root) if all_ or not reports else list(reports)
+            result = C.remembered(root, ids, root / "out") if ids else None
+    if result is not None:
+        _check_output(result, result.diagnostics, fmt, strict)
     from .project import find_root, load_project, report_path_problem
 
     def usage(diags):
@@ -104,20 +121,29 @@ def check(reports, all_, fmt, strict, project_dir):
         named = [d for rid in reports for d in report_path_problem(project, rid)]
         if named:
             usage(named)
-        result = run_check(project, ids)
+        result = C.check(project, ids, None if no_cache else root / "out")
         diags = result.diagnostics
     except ReportError as e:
         diags = e.diagnostics
     except Exception as e:  # a bug, not bad input: say so, and exit as an internal error
         click.echo(f"Internt fel i rapport check: {type(e).__name__}: {e}", err=True)
         sys.exit(EXIT_USAGE)
+    _check_output(result, diags, fmt, strict)
+
+
+def _check_output(result, diags, fmt: str, strict: bool):
+    """Print the diagnostics in the asked format, then exit 0 or 1."""
     if fmt == "text":
         if diags:
             click.echo(render_text(diags, color=_color(sys.stdout)))
         n_err = sum(d.severity == "error" for d in diags)
         n_warn = len(diags) - n_err
         if result is not None:
-            click.echo(f"{len(result.reports)} rapport(er) kontrollerade: {n_err} fel, {n_warn} varningar.", err=True)
+            same = len(result.remembered)
+            word = "oförändrad" if same == 1 else "oförändrade"
+            note = f" ({same} {word} sedan förra kontrollen; --no-cache kontrollerar ändå)" if same else ""
+            click.echo(f"{len(result.reports)} rapport(er) kontrollerade: {n_err} fel, {n_warn} varningar{note}.",
+                       err=True)
     else:
         click.echo(RENDERERS[fmt](diags))
     failed = any(d.severity == "error" for d in diags) or (strict and diags)

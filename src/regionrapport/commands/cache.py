@@ -17,6 +17,9 @@ the cache never serves output that differs from what a build would write: a chan
 figure rebuilds; a file touched but unchanged does not (content, not mtimes); an
 output deleted or edited by hand rebuilds.
 
+`rapport check` keeps the same kind of stamp, without outputs, for a check without
+errors (OUT/.rapport-cache/check/REPORT.json; see remembered_check).
+
 Deciding freshness reads and hashes files only: no YAML parsing, no pydantic, no
 heavy imports. That is what keeps a no-op `rapport build --all` at a few tens of
 milliseconds, most of it the interpreter's start.
@@ -150,6 +153,21 @@ def stale_reason(root: Path, out_root: Path, report_id: str, formats) -> str | N
         return "inte byggd tidigare"
     if [f for f in FORMATS if f in formats] != stamp.formats:
         return "andra format än förra gången"
+    reason = _changed_input(root, stamp)
+    if reason:
+        return reason
+    out_dir = out_root / report_id
+    for name, digest in stamp.outputs.items():
+        got = file_hash(out_dir / name)
+        if got is None:
+            return f"utdata saknas: {name}"
+        if got != digest:
+            return f"utdata ändrad: {name}"
+    return None
+
+
+def _changed_input(root: Path, stamp: Stamp) -> str | None:
+    """What differs between the stamp's tool and inputs and what is on disk now, or None."""
     if stamp.tool != tool_fingerprint():
         return "verktyget har ändrats"
     for rel, digest in stamp.inputs.items():
@@ -159,14 +177,67 @@ def stale_reason(root: Path, out_root: Path, report_id: str, formats) -> str | N
     for p in template_files(root):
         if _rel(p, root) not in known:
             return f"ny mall: {_rel(p, root)}"
-    out_dir = out_root / report_id
-    for name, digest in stamp.outputs.items():
-        got = file_hash(out_dir / name)
-        if got is None:
-            return f"utdata saknas: {name}"
-        if got != digest:
-            return f"utdata ändrad: {name}"
     return None
+
+
+# -- rapport check ---------------------------------------------------------------------
+# A clean check (no errors) leaves a stamp like a build's, without outputs, under
+# OUT/.rapport-cache/check/. A check of a report whose inputs and tool are unchanged
+# replays its warnings instead of loading anything: no YAML, no pydantic. A check with
+# errors leaves no stamp, because the fix may be a file the failed check could not name
+# (a budget file that did not exist yet); so the run after an edit always checks afresh.
+def check_stamp_path(out_root: Path, report_id: str) -> Path:
+    return out_root / CACHE_DIR / "check" / f"{report_id}.json"
+
+
+def remembered_check(root: Path, out_root: Path, report_id: str) -> list | None:
+    """The warnings of the last clean check of an unchanged report, or None: check it."""
+    if not _SAFE_ID.match(report_id) or ".." in report_id:
+        return None
+    stamp = Stamp.read(check_stamp_path(out_root, report_id))
+    if stamp is None or _changed_input(root, stamp) is not None:
+        return None
+    from ..diagnostics import Diagnostic
+
+    try:
+        return [Diagnostic(**w) for w in stamp.warnings]
+    except TypeError:  # a stamp written by another version of the record
+        return None
+
+
+def inputs_before(project, report_id: str, stamp_file: Path) -> dict[str, str | None]:
+    """Digests of what the coming check or build will read, taken before it reads them: an
+    input edited meanwhile then leaves a stamp that no longer matches it, and the next run
+    works again."""
+    root = project.root
+    old = Stamp.read(stamp_file) if _SAFE_ID.match(report_id) else None
+    candidates = [root / ORG_FILE, root / "data" / "outcomes" / f"{report_id}.yaml", *template_files(root),
+                  *_org_files(project), *(root / rel for rel in (old.inputs if old else {}))]
+    return {_rel(p, root): file_hash(p) for p in candidates}
+
+
+def _inputs(project, read, before: dict) -> dict[str, str]:
+    """Digests of everything a report's check or build depends on: the files it read, the
+    project's templates and the files organisation.yaml names."""
+    root = project.root
+    inputs = {}
+    for p in [*read, root / ORG_FILE, *template_files(root), *_org_files(project)]:
+        rel = _rel(p, root)
+        digest = before.get(rel) or file_hash(Path(p))
+        if digest is not None:
+            inputs[rel] = digest
+    return dict(sorted(inputs.items()))
+
+
+def remember_check(project, report, diagnostics: list, out_root: Path, before: dict) -> None:
+    """Stamp a clean check (warnings allowed); a check with errors is never remembered."""
+    if report is None or not report.files or any(d.severity == "error" for d in diagnostics):
+        return
+    try:
+        Stamp([], tool_fingerprint(), _inputs(project, report.files, before), {},
+              [d.as_dict() for d in diagnostics]).write(check_stamp_path(out_root, report.id))
+    except OSError:  # a read-only checkout: checking still works, only not remembered
+        pass
 
 
 def replayed_warnings(out_root: Path, report_id: str) -> list:
@@ -208,24 +279,13 @@ def cached_build(project, report_id: str, formats=FORMATS, out_root: Path | None
             raise ReportError(warnings)
         return BuildResult(report_id, outputs_of(out_root, report_id), warnings, skipped=True)
 
-    # Hash the inputs before building: an input edited during the build then leaves a
-    # stamp that no longer matches it, and the next build runs again.
-    old = Stamp.read(stamp_path(out_root, report_id)) if _SAFE_ID.match(report_id) else None
-    candidates = [root / ORG_FILE, root / "data" / "outcomes" / f"{report_id}.yaml", *template_files(root),
-                  *_org_files(project), *(root / rel for rel in (old.inputs if old else {}))]
-    before = {_rel(p, root): file_hash(p) for p in candidates}
-
+    before = inputs_before(project, report_id, stamp_path(out_root, report_id))
     res = build(project, report_id, formats, out_root, strict, slots)
     read = list(getattr(res, "inputs", None) or ())
     if not read:
         return res  # a build that does not say what it read cannot be cached safely
 
-    inputs = {}
-    for p in [*read, root / ORG_FILE, *template_files(root), *_org_files(project)]:
-        rel = _rel(p, root)
-        digest = before.get(rel) or file_hash(Path(p))
-        if digest is not None:
-            inputs[rel] = digest
+    inputs = _inputs(project, read, before)
     out_dir = out_root / report_id
     outputs = {}
     # Every file in the report's folder, not only the documents: the Markdown refers to
@@ -238,6 +298,6 @@ def cached_build(project, report_id: str, formats=FORMATS, out_root: Path | None
         digest = file_hash(p)
         if digest is not None:
             outputs[name] = digest
-    Stamp(list(formats), tool_fingerprint(), dict(sorted(inputs.items())), outputs,
+    Stamp(list(formats), tool_fingerprint(), inputs, outputs,
           [w.as_dict() for w in res.warnings]).write(stamp_path(out_root, report_id))
     return res

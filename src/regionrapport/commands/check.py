@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..diagnostics import Collector, Diagnostic, ReportError
-from ..project import Project, load_report
 
 
 @dataclass
 class CheckResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    reports: dict = field(default_factory=dict)  # id -> Report (None when it could not be built)
+    reports: dict = field(default_factory=dict)  # id -> Report (None when it could not be built or was remembered)
+    remembered: list[str] = field(default_factory=list)  # ids whose last clean check was replayed
 
     @property
     def errors(self):
@@ -21,8 +22,10 @@ class CheckResult:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
-def check_report(project: Project, report_id: str):
+def check_report(project, report_id: str):
     """Return (report or None, diagnostics)."""
+    from ..project import load_report  # here: a remembered check imports neither YAML nor pydantic
+
     collector = Collector()
     try:
         report = load_report(project, report_id, collector)
@@ -32,14 +35,46 @@ def check_report(project: Project, report_id: str):
     return report, sorted(collector.items)
 
 
-def check(project: Project, report_ids: list[str]) -> CheckResult:
+def check(project, report_ids: list[str], out_root: Path | None = None) -> CheckResult:
+    """Check each report. With `out_root`, a report whose last clean check is still valid
+    (commands/cache.py) is replayed, and a clean check is remembered there."""
+    from . import cache
+
     result = CheckResult()
-    seen = set()
     for rid in report_ids:
-        report, diags = check_report(project, rid)
-        result.reports[rid] = report
-        for d in diags:  # a shared budget's problem is reported once, not per report
-            if d not in seen:
-                seen.add(d)
-                result.diagnostics.append(d)
+        diags = cache.remembered_check(project.root, out_root, rid) if out_root is not None else None
+        if diags is not None:
+            result.reports[rid] = None
+            result.remembered.append(rid)
+        else:
+            before = cache.inputs_before(project, rid, cache.check_stamp_path(out_root, rid)) if out_root else {}
+            report, diags = check_report(project, rid)
+            result.reports[rid] = report
+            if out_root is not None:
+                cache.remember_check(project, report, diags, out_root, before)
+        _add(result, diags)
     return result
+
+
+def remembered(root: Path, report_ids: list[str], out_root: Path) -> CheckResult | None:
+    """Every report's last clean check replayed, without loading the project; None when
+    any of them must be checked again (then nothing has been imported that `check` needs)."""
+    from . import cache
+
+    result = CheckResult()
+    for rid in report_ids:
+        diags = cache.remembered_check(root, out_root, rid)
+        if diags is None:
+            return None
+        result.reports[rid] = None
+        result.remembered.append(rid)
+        _add(result, diags)
+    return result
+
+
+def _add(result: CheckResult, diags) -> None:
+    seen = set(result.diagnostics)
+    for d in diags:  # a shared budget's problem is reported once, not per report
+        if d not in seen:
+            seen.add(d)
+            result.diagnostics.append(d)

@@ -1,0 +1,109 @@
+"""A clean `rapport check` is remembered: an unchanged report is not checked again.
+
+The stamp lists the content hashes of what the check read (commands/cache.py); any
+change to them, a new template or another tool version checks afresh. A check with
+errors is never remembered, so the run after an edit always checks.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from regionrapport.cli import main
+
+REPORT = "delar-mars-2025"
+OUTCOMES = f"data/outcomes/{REPORT}.yaml"
+
+
+def check(root: Path, *args: str):
+    return CliRunner().invoke(main, ["check", "--project", str(root), *args])
+
+
+def stamp(root: Path, rid: str = REPORT) -> Path:
+    return root / "out" / ".rapport-cache" / "check" / f"{rid}.json"
+
+
+def edit(root: Path, old: str, new: str, rel: str = OUTCOMES) -> None:
+    f = root / rel
+    text = f.read_text(encoding="utf-8")
+    assert old in text, f"the example no longer contains {old!r}"
+    f.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_unchanged_report_is_remembered_and_an_edit_checks_again(project_copy):
+    first = check(project_copy, REPORT)
+    assert first.exit_code == 0, first.output
+    assert "oförändrad" not in first.stderr
+    inputs = json.loads(stamp(project_copy).read_text(encoding="utf-8"))["inputs"]
+    assert {"organisation.yaml", OUTCOMES, "data/budget/budget-2025.yaml"} <= set(inputs)
+
+    again = check(project_copy, REPORT)
+    assert again.exit_code == 0
+    assert "1 rapport(er) kontrollerade: 0 fel, 0 varningar (1 oförändrad sedan förra kontrollen" in again.stderr
+
+    # A broken reference in the budget file, which the outcomes file only names: found at once.
+    budget = "data/budget/budget-2025.yaml"
+    edit(project_copy, "[vardval_primarvard, vardval_bup, tandvard]", "[vardval_primarvard, vardval_bupp, tandvard]", budget)
+    broken = check(project_copy, REPORT)
+    assert broken.exit_code == 1 and "vardval_bupp" in broken.stdout, broken.output
+    assert "oförändrad" not in broken.stderr
+    # Errors are not remembered: the same mistake is found again, by a real check.
+    assert check(project_copy, REPORT).exit_code == 1
+
+    edit(project_copy, "vardval_bupp", "vardval_bup", budget)
+    # Back to the very bytes of the first clean check: its stamp holds again (content, not time).
+    fixed = check(project_copy, REPORT)
+    assert fixed.exit_code == 0 and "1 oförändrad" in fixed.stderr
+    edit(project_copy, "    arsbudget: -81\n", "    arsbudget: -82\n", budget)  # a valid change: checked afresh
+    changed = check(project_copy, REPORT)
+    assert changed.exit_code == 0 and "oförändrad" not in changed.stderr
+
+
+def test_a_new_template_or_no_cache_checks_afresh(project_copy):
+    assert check(project_copy, REPORT).exit_code == 0
+    written = stamp(project_copy).read_bytes()
+    fresh = check(project_copy, REPORT, "--no-cache")
+    assert fresh.exit_code == 0 and "oförändrad" not in fresh.stderr
+    assert stamp(project_copy).read_bytes() == written  # --no-cache neither reads nor writes stamps
+
+    (project_copy / "templates").mkdir(exist_ok=True)
+    (project_copy / "templates" / "extra.md.j2").write_text("Extra\n", encoding="utf-8")
+    assert "oförändrad" not in check(project_copy, REPORT).stderr
+    assert "oförändrad" in check(project_copy, REPORT).stderr
+
+
+def test_warnings_are_replayed_and_strict_still_fails(project_copy):
+    f = project_copy / OUTCOMES
+    text = f.read_text(encoding="utf-8")
+    block = re.search(r"^  besvarade_samtal:\n(?:    .*\n|      .*\n)+", text, re.M)
+    assert block, "the example no longer has besvarade_samtal"
+    f.write_text(text.replace(block.group(0), ""), encoding="utf-8")
+
+    first = check(project_copy, REPORT, "--format", "json")
+    again = check(project_copy, REPORT, "--format", "json")
+    assert first.exit_code == again.exit_code == 0
+    assert [d["code"] for d in json.loads(first.stdout)] == ["RR303"]
+    assert again.stdout == first.stdout  # the remembered warning, line and all
+    assert check(project_copy, REPORT, "--strict").exit_code == 1
+
+
+def test_a_remembered_check_loads_neither_yaml_nor_pydantic(project_copy):
+    assert check(project_copy, "--all").exit_code == 0
+    probe = (
+        "import sys\n"
+        "from regionrapport.cli import main\n"
+        "try:\n"
+        "    main(['check', '--all'])\n"
+        "except SystemExit as e:\n"
+        "    code = e.code\n"
+        "loaded = sorted({m.split('.')[0] for m in sys.modules} & {'yaml', 'pydantic', 'pydantic_core', 'jinja2'})\n"
+        "print('EXIT', code, 'LOADED', loaded)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], cwd=project_copy, capture_output=True, text=True)
+    assert "EXIT 0 LOADED []" in r.stdout, (r.stdout, r.stderr)
+    assert "2 oförändrade sedan förra kontrollen" in r.stderr
