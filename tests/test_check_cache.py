@@ -107,3 +107,20 @@ def test_a_remembered_check_loads_neither_yaml_nor_pydantic(project_copy):
     r = subprocess.run([sys.executable, "-c", probe], cwd=project_copy, capture_output=True, text=True)
     assert "EXIT 0 LOADED []" in r.stdout, (r.stdout, r.stderr)
     assert "2 oförändrade sedan förra kontrollen" in r.stderr
+
+
+def test_check_does_not_scan_for_pydantic_plugins(project_copy):
+    """Looking for pydantic plugins reads every installed distribution's entry points."""
+    probe = (
+        "import os, sys\n"
+        "os.environ.pop('PYDANTIC_DISABLE_PLUGINS', None)\n"
+        "from regionrapport.cli import main\n"
+        "try:\n"
+        "    main(['check', '--no-cache', '--all'])\n"
+        "except SystemExit as e:\n"
+        "    code = e.code\n"
+        "import pydantic.plugin._loader as L\n"
+        "print('EXIT', code, 'SCANNED', L._plugins is not None)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", probe], cwd=project_copy, capture_output=True, text=True)
+    assert "EXIT 0 SCANNED False" in r.stdout, (r.stdout, r.stderr)
