@@ -61,7 +61,7 @@ def test_run_quick_mode(tmp_path):
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["machine"]["nproc"] >= 1 and data["machine"]["python"]
     results = {r["key"]: r for r in data["results"]}
-    assert set(results) == {"build", "build_cold", "check", "noop"}
+    assert set(results) == {"build", "build_cold", "check", "check_cold", "noop"}
     for r in results.values():
         assert r["ours"] > 0 and r["base"] > 0 and r["ratio"] == pytest.approx(r["ours"] / r["base"])
     assert results["build_cold"]["base"] == results["build"]["base"]  # both against the same bare tools
