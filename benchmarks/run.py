@@ -455,6 +455,12 @@ def main(argv=None) -> int:
     scales = sorted({int(s) for s in args.scales.split(",") if s.strip()})
     only = {int(s) for s in args.only.split(",") if s.strip()}
 
+    # The package's .pyc files, as a user has them after the first run: an editable
+    # install is not compiled by pip, and where PYTHONDONTWRITEBYTECODE is set no run
+    # would write them, so every measured run would compile the source again.
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "src" / "regionrapport"), quiet=1)
     info = machine()
     print(f"# {info['date']}: {info['nproc']} cores, {info['cpu']}, Python {info['python']}; "
           f"{info.get('pandoc', '')}; {info.get('typst', '')}", flush=True)
