@@ -1,6 +1,7 @@
-"""Jinja environment and Markdown helpers (pipe tables that line up)."""
+"""Jinja environment and Markdown helpers (pipe tables that line up, with their columns measured)."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -26,6 +27,156 @@ def escape_cell(s: str) -> str:
     return str(s).replace("|", "\\|").replace("\n", " ")
 
 
+# -- column measurements for status.lua ---------------------------------------------
+# status.lua sets every table's column widths from two figures per column: its
+# longest body entry and its widest word that must not break, in characters of
+# the text pandoc reads from the cells (pandoc.utils.stringify). Measuring each
+# cell in Lua cost about a third of each pandoc run (~0.1 s CPU, twice a build),
+# so pipe_table measures the cells here, where their text is at hand, and writes
+# the figures into an empty div before the table; the filter only does the sums.
+# The cells are Markdown, so this reads the part of pandoc's Markdown the
+# templates use: backslash escapes, [spans]{.status-x}, *emphasis*/**strong**,
+# smart dashes and ellipses. A cell using anything else (links, code, notes,
+# entities ...) is not guessed at: its table gets no div and the filter measures
+# it as before. tests/test_table_widths.py checks both give the same figures.
+MARKER_CLASS = "rr-tabell"
+
+_PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+_ESC0 = 0xE000   # escaped punctuation -> U+E000 + code: a literal that no rule below matches
+_SPAN0 = 0xE100  # the n-th span of a cell -> U+E100 + n
+_PRIVATE = re.compile("[\uE000-\uE1FF]")
+_SPAN = re.compile(r"\[([^\[\]{}]*)\]\{([^{}]*)\}")
+_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_EMPH = re.compile(r"\*(?=\S)(.+?)(?<=\S)\*")
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);")
+_DASH = {"---": "\u2014", "--": "\u2013"}
+_LUA_SPACE = re.compile("[ \t\n\v\f\r]+")  # Lua's %s (C locale): a no-break or em space is part of a word
+_SPACES = re.compile("[ \t]+")  # pandoc's spaces between words: one Space each run
+_MARKUP = re.compile(r"[\\\[\]*_`<~^&\uE000-\uE1FF]|--|\.\.\.")  # all a cell without markup lacks
+
+
+def _inline(src: str) -> str | None:
+    """The text pandoc makes of a run of inlines without spans, or None where unsure."""
+    if any(c in src for c in "`<~^[]\\") or _ENTITY.search(src):
+        return None
+    if "_" in src and re.search(r"(?<![^\W_])_|_(?![^\W_])", src):
+        return None  # an underscore that is not inside a word may be emphasis
+    # A '*' followed by a space or the end cannot open emphasis: with no other kind,
+    # every '*' is literal ("inventarier*", a footnote mark). Otherwise the pairs
+    # go, and a '*' left over is beyond what is modelled here.
+    if re.search(r"\*\S", src):
+        for pattern in (_STRONG, _EMPH):
+            prev = None
+            while prev != src:
+                prev = src
+                src = pattern.sub(r"\1", src)
+        if "*" in src:
+            return None
+    src = _SPACES.sub(" ", src)
+    src = re.sub("---|--", lambda m: _DASH[m.group(0)], src)
+    return src.replace("...", "\u2026")
+
+
+def cell_text(src: str) -> tuple[str, list[str]] | None:
+    """A pipe-table cell's Markdown -> (its text as pandoc.utils.stringify gives it, the
+    texts of its status spans); None when the cell uses Markdown not modelled here.
+
+    Quotes stay straight where pandoc makes them curly: only lengths and spaces count.
+    """
+    if not _MARKUP.search(src):  # most cells (figures, plain words): only the spaces change
+        return _SPACES.sub(" ", src.strip(" \t")), []
+    if _PRIVATE.search(src):
+        return None
+
+    def escape(m: re.Match) -> str:
+        c = m.group(1)
+        return "\u00a0" if c == " " else chr(_ESC0 + ord(c))
+
+    src = re.sub(r"\\([" + re.escape(_PUNCT) + " ])", escape, src)
+    spans: list[tuple[str, bool]] = []
+
+    def span(m: re.Match) -> str:
+        spans.append((m.group(1), any(c.startswith("status-") for c in re.findall(r"(?:^|\s)\.(\S+)", m.group(2)))))
+        return chr(_SPAN0 + len(spans) - 1)
+
+    src = _SPAN.sub(span, src)
+    outer = _inline(src.strip(" \t"))
+    if outer is None:
+        return None
+    texts, statuses = [], []
+    for content, status in spans:
+        # pandoc drops spaces at a span's edges; keep such cells to the filter
+        inner = _inline(content) if content == content.strip(" \t") else None
+        if inner is None:
+            return None
+        texts.append(inner)
+        if status:
+            statuses.append(inner)
+
+    def restore(s: str) -> str:
+        s = re.sub("[\uE100-\uE1FF]", lambda m: texts[ord(m.group(0)) - _SPAN0], s)
+        return re.sub("[\uE000-\uE0FF]", lambda m: chr(ord(m.group(0)) - _ESC0), s)
+
+    return restore(outer), [restore(t) for t in statuses]
+
+
+def _longest_word(text: str) -> int:
+    # A soft hyphen is a place to break: "Prognos\u00adavvikelse" is two words wide.
+    return max(map(len, _LUA_SPACE.split(text.replace("\u00ad", " "))))
+
+
+def _status_width(text: str) -> float:
+    """A status span's widest unbreakable piece: its symbol is tied to the first word; +0.5 for bold."""
+    words = [w for w in _LUA_SPACE.split(text) if w]
+    if len(words) >= 2 and len(words[0]) <= 2:
+        words[:2] = [words[0] + " " + words[1]]
+    return max((len(w) for w in words), default=0) + 0.5
+
+
+def measure_columns(headers: list[str], rows: list[list[str]]) -> tuple[list[float], list[float]] | None:
+    """Per column, the longest body entry and the widest word that must not break, as
+    status.lua's fallback `measure` finds them (see there); None if a cell is not understood.
+
+    Header words are bold and must not break (+0.5); a body word counts only up to 12
+    (it may be hyphenated); a status span's first word keeps its symbol.
+    """
+    ncols = len(headers)
+    longest, word = [3] * ncols, [3] * ncols
+    for is_head, cells_list in ((True, [headers]), (False, rows)):
+        for cells in cells_list:
+            for i, cell in enumerate(cells[:ncols]):
+                parsed = cell_text(cell)
+                if parsed is None:
+                    return None
+                text, statuses = parsed
+                if not text:
+                    continue  # an empty cell measures 0, below the floor of 3
+                w = _longest_word(text)
+                w = w + 0.5 if is_head else min(w, 12)
+                if statuses:
+                    w = max(w, *map(_status_width, statuses))
+                if w > word[i]:
+                    word[i] = w
+                if not is_head and len(text) > longest[i]:
+                    longest[i] = len(text)
+    return longest, word
+
+
+def _figures(values: list[float]) -> str:
+    # whole and half characters, written so that Lua's tonumber reads the same number
+    return " ".join(str(int(v)) if v == int(v) else repr(v) for v in values)
+
+
+def width_marker(headers: list[str], rows: list[list[str]]) -> str:
+    """The empty div status.lua reads the column measurements from ("" for a table it must measure)."""
+    if len(headers) < 2:
+        return ""
+    m = measure_columns(headers, rows)
+    if m is None:
+        return ""
+    return f'::: {{.{MARKER_CLASS} langst="{_figures(m[0])}" ord="{_figures(m[1])}"}}\n:::\n'
+
+
 def pipe_table(headers: list[str], rows: list[list[str]], numeric: list[bool], widths: list[int] | None = None,
                first_header: str = "") -> str:
     """A pandoc pipe table. Numeric columns are right-aligned.
@@ -33,23 +184,27 @@ def pipe_table(headers: list[str], rows: list[list[str]], numeric: list[bool], w
     With `widths` (relative), the separator line gets proportional dashes and the
     table is made wider than pandoc's --columns, so long text cells wrap with
     those proportions; without, the table is padded to line up as plain text.
+    The table is preceded by its column measurements (width_marker) for
+    status.lua, so the caption (": ...") goes after the table, as the templates
+    write it: a caption before it would be cut off by the marker.
     """
     headers = [escape_cell(h) for h in headers]
     cells = [[escape_cell(c) for c in r] for r in rows]
+    marker = width_marker(headers, cells)
     if widths:
         dashes = [max(3, round(210 * w / sum(widths))) for w in widths]
         seps = [("-" * (d - 1) + ":") if num else "-" * d for d, num in zip(dashes, numeric)]
         lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(seps) + "|"]
         for r in cells:
             lines.append("| " + " | ".join(r) + " |")
-        return "\n".join(lines)
+        return marker + "\n".join(lines)
     w = [max([_width(h)] + [_width(r[i]) for r in cells] + [3]) for i, h in enumerate(headers)]
     sep = ["-" * (w[i] + 1) + ":" if numeric[i] else "-" * (w[i] + 2) for i in range(len(w))]
     out = ["| " + " | ".join(_pad(h, w[i], numeric[i]) for i, h in enumerate(headers)) + " |",
            "|" + "|".join(sep) + "|"]
     for r in cells:
         out.append("| " + " | ".join(_pad(c, w[i], numeric[i]) for i, c in enumerate(r)) + " |")
-    return "\n".join(out)
+    return marker + "\n".join(out)
 
 
 def amounts_table(view: dict) -> str:

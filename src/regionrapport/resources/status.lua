@@ -14,7 +14,17 @@
 --    status word. A table without relative widths is stretched to the text
 --    width, its first column taking what the figures leave (narrow centred
 --    tables under flush-left captions looked ragged in the PDF; in the DOCX
---    pandoc's equal columns squeezed the labels).
+--    pandoc's equal columns squeezed the labels). The widths come from two
+--    figures per column, its longest body entry and its widest unbreakable
+--    word. pipe_table (render/markdown.py) measures them in Python and writes
+--    them into an empty div just before the table,
+--      ::: {.rr-tabell langst="57 9 9" ord="10.5 8.5 9"}
+--      :::
+--    which is read here and dropped; measuring every cell here cost about a
+--    third of each pandoc run. A table without that div (typed into a
+--    project's own template, or with Markdown in a cell that Python does not
+--    read) is measured here as before (measure below; tests/test_table_widths.py
+--    checks both give the same figures).
 -- 4. Title block (DOCX): the decision (beslut) is added under the date, as the
 --    PDF's title page shows it.
 local colours = {}
@@ -120,6 +130,8 @@ local function status_width(span)
   return widest + 0.5  -- bold
 end
 
+-- Measuring here is the fallback for a table without Python's figures; keep it and
+-- measure_columns in render/markdown.py alike (tests/test_table_widths.py).
 -- Longest line and longest word of a cell, in characters; and the longest word
 -- of a status span (bold, and a status word broken in two reads badly).
 local function measure_cell(cell)
@@ -217,15 +229,14 @@ local function widen_narrow(specs, longest, word, ncols)
   return true
 end
 
-function Table(tbl)
+-- Widths of a table from its measurements; nil when it keeps pandoc's.
+local function set_widths(tbl, longest, word)
   local specs = tbl.colspecs
   local ncols = #specs
-  if ncols < 2 then return nil end
   local given = false
   for _, spec in ipairs(specs) do
     if spec[2] ~= nil and spec[2] ~= 0 then given = true end
   end
-  local longest, word = measure(tbl, ncols)
   if given then
     if not widen_narrow(specs, longest, word, ncols) then return nil end
   else
@@ -237,5 +248,69 @@ function Table(tbl)
   return tbl
 end
 
--- Tables first: their widths are measured on the status spans before those become raw typst.
-return { { Meta = Meta }, { Table = Table }, { Span = Span, Image = Image } }
+local TABLES  -- the table pass (below); also walked into a measured table's cells
+
+-- A table without measurements from Python: measure its cells (a table nested in
+-- one, possible in a grid table, is seen to first).
+local function Table(tbl)
+  tbl = tbl:walk(TABLES)
+  if #tbl.colspecs < 2 then return tbl end
+  local longest, word = measure(tbl, #tbl.colspecs)
+  return set_widths(tbl, longest, word) or tbl
+end
+
+-- The figures of a marker attribute, if there is one per column.
+local function figures(text, ncols)
+  local out = {}
+  for x in (text or ""):gmatch("%S+") do
+    local v = tonumber(x)
+    if v == nil then return nil end
+    table.insert(out, v)
+  end
+  if #out ~= ncols then return nil end
+  return out
+end
+
+local function is_marker(b)
+  return b.t == "Div" and #b.content == 0 and b.classes:includes("rr-tabell")
+end
+
+-- A marker div applies to the table right after it and is dropped (it must leave
+-- no block behind in either output); a table without one is measured.
+local function Blocks(blocks)
+  local out, changed = pandoc.Blocks({}), false
+  local i = 1
+  while i <= #blocks do
+    local b = blocks[i]
+    if is_marker(b) then
+      changed = true
+      local tbl = blocks[i + 1]
+      if tbl and tbl.t == "Table" then
+        local ncols = #tbl.colspecs
+        local longest = figures(b.attributes.langst, ncols)
+        local word = figures(b.attributes.ord, ncols)
+        if ncols >= 2 and longest and word then
+          out:insert(set_widths(tbl, longest, word) or tbl)
+        else
+          out:insert(Table(tbl))
+        end
+        i = i + 1
+      end
+    elseif b.t == "Table" then
+      changed = true
+      out:insert(Table(b))
+    else
+      out:insert(b)
+    end
+    i = i + 1
+  end
+  if changed then return out end
+end
+
+-- Top down, and never into a table's cells (a call per cell list cost ~0.02 s a run):
+-- the tables are handled from the block list that holds them.
+TABLES = { traverse = "topdown", Blocks = Blocks, Table = function() return nil, false end }
+
+-- Tables first: a table without measurements is measured on its status spans before
+-- those become raw typst.
+return { { Meta = Meta }, TABLES, { Span = Span, Image = Image } }
