@@ -12,14 +12,12 @@ from pathlib import Path
 import click
 
 from . import __version__
+from ._startup import skip_pydantic_plugin_discovery
 from .diagnostics import RENDERERS, ReportError, render_text
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
-# The models use no pydantic plugin, and looking for plugins reads the entry points of
-# every installed distribution (~20 ms of a 0.2 s check, docs/performance.md). Set,
-# not forced: an environment that names its own plugins keeps them.
-os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+skip_pydantic_plugin_discovery()  # ~40 ms of a check; see _startup.py
 
 
 def _color(stream) -> bool:
