@@ -199,3 +199,19 @@ def test_check_imports_nothing_for_rendering(project_copy):
     )
     r = subprocess.run([sys.executable, "-c", probe], cwd=project_copy, capture_output=True, text=True)
     assert "EXIT 0 HEAVY []" in r.stdout, (r.stdout, r.stderr)
+
+
+def test_console_script_flushes_everything_and_keeps_the_exit_code(project_copy):
+    """`rapport` leaves through os._exit (cli.entry): the output must still be whole."""
+    f = project_copy / OUTCOMES
+    text = f.read_text(encoding="utf-8")
+    f.write_text(text.replace("    utfall: ", "    utfal: "), encoding="utf-8")  # a typo at every figure
+    r = subprocess.run([sys.executable, "-m", "regionrapport.cli", "check", "--format", "json", "delar-mars-2025"],
+                       cwd=project_copy, capture_output=True, text=True)
+    assert r.returncode == 1, r.stderr
+    in_process = check(project_copy, "--format", "json", "delar-mars-2025")
+    assert json.loads(r.stdout) == json.loads(in_process.stdout)  # nothing lost at exit
+    assert len(json.loads(r.stdout)) > 20
+    ok = subprocess.run([sys.executable, "-m", "regionrapport.cli", "check", "budget-2025"], cwd=project_copy,
+                        capture_output=True, text=True)
+    assert ok.returncode == 0 and "0 fel" in ok.stderr
