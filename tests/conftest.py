@@ -1,6 +1,7 @@
 """Shared fixtures: the repository's own example project, and throwaway copies of it."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -25,6 +26,17 @@ def project_copy(tmp_path) -> Path:
     if (ROOT / "templates").is_dir():
         shutil.copytree(ROOT / "templates", dst / "templates")
     return dst
+
+
+@pytest.fixture
+def project_with_warning(project_copy) -> Path:
+    """The example with one metric left out of the interim report: a warning (RR303), no error."""
+    f = project_copy / "data" / "outcomes" / "delar-mars-2025.yaml"
+    text = f.read_text(encoding="utf-8")
+    block = re.search(r"^  besvarade_samtal:\n(?:    .*\n|      .*\n)+", text, re.M)
+    assert block, "the example no longer has besvarade_samtal"
+    f.write_text(text.replace(block.group(0), ""), encoding="utf-8")
+    return project_copy
 
 
 @pytest.fixture(scope="session")

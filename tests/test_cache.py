@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from regionrapport.commands import build_all
 from regionrapport.commands.cache import FORMATS, stale_reason, stamp_path

@@ -7,12 +7,10 @@ errors is never remembered, so the run after an edit always checks.
 from __future__ import annotations
 
 import json
-import re
-import subprocess
-import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+from cliprobe import fresh_run
 
 from regionrapport.cli import main
 
@@ -77,69 +75,38 @@ def test_a_new_template_or_no_cache_checks_afresh(project_copy):
     assert "oförändrad" in check(project_copy, REPORT).stderr
 
 
-def test_warnings_are_replayed_and_strict_still_fails(project_copy):
-    f = project_copy / OUTCOMES
-    text = f.read_text(encoding="utf-8")
-    block = re.search(r"^  besvarade_samtal:\n(?:    .*\n|      .*\n)+", text, re.M)
-    assert block, "the example no longer has besvarade_samtal"
-    f.write_text(text.replace(block.group(0), ""), encoding="utf-8")
+def test_warnings_are_replayed_and_strict_still_fails(project_with_warning):
 
-    first = check(project_copy, REPORT, "--format", "json")
-    again = check(project_copy, REPORT, "--format", "json")
+    first = check(project_with_warning, REPORT, "--format", "json")
+    again = check(project_with_warning, REPORT, "--format", "json")
     assert first.exit_code == again.exit_code == 0
     assert [d["code"] for d in json.loads(first.stdout)] == ["RR303"]
     assert again.stdout == first.stdout  # the remembered warning, line and all
-    assert check(project_copy, REPORT, "--strict").exit_code == 1
+    assert check(project_with_warning, REPORT, "--strict").exit_code == 1
 
 
 def test_a_remembered_check_loads_neither_yaml_nor_pydantic(project_copy):
     assert check(project_copy, "--all").exit_code == 0
-    probe = (
-        "import sys\n"
-        "from regionrapport.cli import main\n"
-        "try:\n"
-        "    main(['check', '--all'])\n"
-        "except SystemExit as e:\n"
-        "    code = e.code\n"
-        "loaded = sorted(set(sys.modules) & {'yaml', 'pydantic', 'pydantic.main', 'pydantic_core', 'jinja2'})\n"
-        "print('EXIT', code, 'LOADED', loaded)\n"
-    )
-    r = subprocess.run([sys.executable, "-c", probe], cwd=project_copy, capture_output=True, text=True)
-    assert "EXIT 0 LOADED []" in r.stdout, (r.stdout, r.stderr)
+    r = fresh_run(project_copy, ["check", "--all"],
+                  "print('LOADED', sorted(set(sys.modules) & {'yaml', 'pydantic', 'pydantic.main', 'pydantic_core', 'jinja2'}))")
+    assert r.stdout.split("\n")[:2] == ["EXIT 0", "LOADED []"], (r.stdout, r.stderr)
     assert "2 oförändrade sedan förra kontrollen" in r.stderr
 
 
 def test_check_neither_scans_for_nor_loads_pydantic_plugins(project_copy):
     """Looking for pydantic plugins reads every installed distribution's entry points, and
     pydantic's loader imports importlib.metadata to do it (_startup.py): ~40 ms of a check."""
-    probe = (
-        "import os, sys\n"
-        "os.environ.pop('PYDANTIC_DISABLE_PLUGINS', None)\n"
-        "from regionrapport.cli import main\n"
-        "try:\n"
-        "    main(['check', '--no-cache', '--all'])\n"
-        "except SystemExit as e:\n"
-        "    code = e.code\n"
-        "print('EXIT', code, 'METADATA', 'importlib.metadata' in sys.modules)\n"
-        "import pydantic.plugin._loader as L\n"
-        "print('GROUP', L.PYDANTIC_ENTRY_POINT_GROUP, 'SCANNED', L._plugins is not None)\n"  # the rest: real module
-    )
-    r = subprocess.run([sys.executable, "-c", probe], cwd=project_copy, capture_output=True, text=True)
-    assert "EXIT 0 METADATA False" in r.stdout, (r.stdout, r.stderr)
-    assert "GROUP pydantic SCANNED False" in r.stdout, (r.stdout, r.stderr)
+    r = fresh_run(project_copy, ["check", "--no-cache", "--all"],
+                  "print('METADATA', 'importlib.metadata' in sys.modules)\n"
+                  "import pydantic.plugin._loader as L\n"  # anything but get_plugins: the real module
+                  "print('GROUP', L.PYDANTIC_ENTRY_POINT_GROUP, 'SCANNED', L._plugins is not None)",
+                  before="os.environ.pop('PYDANTIC_DISABLE_PLUGINS', None)")
+    assert r.stdout.split("\n")[:3] == ["EXIT 0", "METADATA False", "GROUP pydantic SCANNED False"], (r.stdout, r.stderr)
 
 
 def test_plugins_named_by_the_environment_are_left_to_pydantic(project_copy):
-    probe = (
-        "import os, sys\n"
-        "os.environ['PYDANTIC_DISABLE_PLUGINS'] = 'some_plugin'\n"
-        "from regionrapport.cli import main\n"
-        "try:\n"
-        "    main(['check', '--no-cache', '--all'])\n"
-        "except SystemExit as e:\n"
-        "    code = e.code\n"
-        "import pydantic.plugin._loader as L\n"
-        "print('EXIT', code, 'REAL', type(L).__name__ == 'module', 'SCANNED', L._plugins is not None)\n"
-    )
-    r = subprocess.run([sys.executable, "-c", probe], cwd=project_copy, capture_output=True, text=True)
-    assert "EXIT 0 REAL True SCANNED True" in r.stdout, (r.stdout, r.stderr)
+    r = fresh_run(project_copy, ["check", "--no-cache", "--all"],
+                  "import pydantic.plugin._loader as L\n"
+                  "print('REAL', type(L).__name__ == 'module', 'SCANNED', L._plugins is not None)",
+                  before="os.environ['PYDANTIC_DISABLE_PLUGINS'] = 'some_plugin'")
+    assert r.stdout.split("\n")[:2] == ["EXIT 0", "REAL True SCANNED True"], (r.stdout, r.stderr)

@@ -1,7 +1,6 @@
 """JSON Schemas for the editor: in sync with the models, accepting the real data, catching real mistakes."""
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re

@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import model as m
-from .compute import Ledger, PostDef, Relation, parse_relation
+from .compute import Ledger, PostDef, parse_relation
 from .diagnostics import Collector, Diagnostic, ReportError
 from .load import Loaded, SourceMap, load_file, surprise_hint, yaml11_surprise
 from .numbers import fmt_plain
