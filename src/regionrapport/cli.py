@@ -8,6 +8,7 @@ import gc
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -105,7 +106,7 @@ def check(reports, all_, fmt, strict, project_dir, no_cache):
             ids = quick_ids(root) if all_ or not reports else list(reports)
             result = C.remembered(root, ids, root / "out") if ids else None
     if result is not None:
-        _check_output(result, result.diagnostics, fmt, strict)
+        _print_and_exit(result, result.diagnostics, fmt, strict)
     from .project import find_root, load_project, report_path_problem
 
     def usage(diags):
@@ -131,10 +132,10 @@ def check(reports, all_, fmt, strict, project_dir, no_cache):
     except Exception as e:  # a bug, not bad input: say so, and exit as an internal error
         click.echo(f"Internt fel i rapport check: {type(e).__name__}: {e}", err=True)
         sys.exit(EXIT_USAGE)
-    _check_output(result, diags, fmt, strict)
+    _print_and_exit(result, diags, fmt, strict)
 
 
-def _check_output(result, diags, fmt: str, strict: bool):
+def _print_and_exit(result, diags, fmt: str, strict: bool) -> NoReturn:
     """Print the diagnostics in the asked format, then exit 0 or 1."""
     if fmt == "text":
         if diags:
