@@ -110,3 +110,12 @@ def test_plugins_named_by_the_environment_are_left_to_pydantic(project_copy):
                   "print('REAL', type(L).__name__ == 'module', 'SCANNED', L._plugins is not None)",
                   before="os.environ['PYDANTIC_DISABLE_PLUGINS'] = 'some_plugin'")
     assert r.stdout.split("\n")[:2] == ["EXIT 0", "REAL True SCANNED True"], (r.stdout, r.stderr)
+
+
+def test_check_all_after_one_edit_checks_only_that_report(project_copy):
+    assert check(project_copy, "--all").exit_code == 0
+    edit(project_copy, "    utfall: -1048\n", "    utfal: -1048\n")  # delar-mars-2025 only
+    r = check(project_copy, "--all")
+    assert r.exit_code == 1 and "RR010" in r.stdout
+    # budget-2025 is replayed; delar-mars-2025 is checked and its error found.
+    assert "2 rapport(er) kontrollerade: 1 fel, 0 varningar (1 oförändrad sedan förra kontrollen" in r.stderr

@@ -96,7 +96,7 @@ def check(reports, all_, fmt, strict, project_dir, no_cache):
     2 when the command cannot run as asked (no project, unknown report)."""
     from .commands import check as C
 
-    result = None
+    known = {}
     if not no_cache:
         # Only hashes here: when every report is remembered, no YAML or pydantic is loaded.
         from .commands.cache import find_root as quick_root, report_ids as quick_ids
@@ -104,9 +104,10 @@ def check(reports, all_, fmt, strict, project_dir, no_cache):
         root = quick_root(Path(project_dir) if project_dir else None)
         if root is not None:
             ids = quick_ids(root) if all_ or not reports else list(reports)
-            result = C.remembered(root, ids, root / "out") if ids else None
-    if result is not None:
-        _print_and_exit(result, result.diagnostics, fmt, strict)
+            known = C.remembered(root, ids, root / "out")
+            if ids and len(known) == len(ids):
+                result = C.check(None, ids, known=known)
+                _print_and_exit(result, result.diagnostics, fmt, strict)
     from .project import find_root, load_project, report_path_problem
 
     def usage(diags):
@@ -125,7 +126,7 @@ def check(reports, all_, fmt, strict, project_dir, no_cache):
         named = [d for rid in reports for d in report_path_problem(project, rid)]
         if named:
             usage(named)
-        result = C.check(project, ids, None if no_cache else root / "out")
+        result = C.check(project, ids, None if no_cache else root / "out", known)
         diags = result.diagnostics
     except ReportError as e:
         diags = e.diagnostics

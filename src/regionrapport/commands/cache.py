@@ -130,6 +130,15 @@ class Stamp:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # unreadable or from another version: simply rebuild
 
+    def diagnostics(self) -> list | None:
+        """The remembered warnings as Diagnostic records; None if written by another version of the record."""
+        from ..diagnostics import Diagnostic
+
+        try:
+            return [Diagnostic(**w) for w in self.warnings]
+        except TypeError:
+            return None
+
     def write(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"stamp": STAMP_FORMAT, "formats": self.formats, "tool": self.tool, "inputs": self.inputs,
@@ -197,12 +206,7 @@ def remembered_check(root: Path, out_root: Path, report_id: str) -> list | None:
     stamp = Stamp.read(check_stamp_path(out_root, report_id))
     if stamp is None or _changed_input(root, stamp) is not None:
         return None
-    from ..diagnostics import Diagnostic
-
-    try:
-        return [Diagnostic(**w) for w in stamp.warnings]
-    except TypeError:  # a stamp written by another version of the record
-        return None
+    return stamp.diagnostics()
 
 
 def inputs_before(project, report_id: str, stamp_file: Path) -> dict[str, str | None]:
@@ -242,10 +246,8 @@ def remember_check(project, report, diagnostics: list, out_root: Path, before: d
 
 def replayed_warnings(out_root: Path, report_id: str) -> list:
     """The warnings of the build that made the current outputs: a skipped build still shows them."""
-    from ..diagnostics import Diagnostic
-
     stamp = Stamp.read(stamp_path(out_root, report_id))
-    return [Diagnostic(**w) for w in stamp.warnings] if stamp else []
+    return (stamp.diagnostics() or []) if stamp else []
 
 
 def outputs_of(out_root: Path, report_id: str) -> list[Path]:

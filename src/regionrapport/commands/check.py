@@ -35,15 +35,17 @@ def check_report(project, report_id: str):
     return report, sorted(collector.items)
 
 
-def check(project, report_ids: list[str], out_root: Path | None = None) -> CheckResult:
-    """Check each report. With `out_root`, a report whose last clean check is still valid
-    (commands/cache.py) is replayed, and a clean check is remembered there."""
+def check(project, report_ids: list[str], out_root: Path | None = None, known: dict | None = None) -> CheckResult:
+    """Check each report. `known` (from `remembered`) holds the replayed warnings of the
+    reports whose last clean check still holds; with `out_root`, a clean check is
+    remembered there (commands/cache.py)."""
     from . import cache
 
+    known = known or {}
     result = CheckResult()
     for rid in report_ids:
-        diags = cache.remembered_check(project.root, out_root, rid) if out_root is not None else None
-        if diags is not None:
+        if rid in known:
+            diags = known[rid]
             result.reports[rid] = None
             result.remembered.append(rid)
         else:
@@ -56,20 +58,17 @@ def check(project, report_ids: list[str], out_root: Path | None = None) -> Check
     return result
 
 
-def remembered(root: Path, report_ids: list[str], out_root: Path) -> CheckResult | None:
-    """Every report's last clean check replayed, without loading the project; None when
-    any of them must be checked again (then nothing has been imported that `check` needs)."""
+def remembered(root: Path, report_ids: list[str], out_root: Path) -> dict[str, list[Diagnostic]]:
+    """The reports whose last clean check still holds -> its warnings; found from hashes
+    alone, without loading the project (no YAML, no pydantic)."""
     from . import cache
 
-    result = CheckResult()
+    found = {}
     for rid in report_ids:
         diags = cache.remembered_check(root, out_root, rid)
-        if diags is None:
-            return None
-        result.reports[rid] = None
-        result.remembered.append(rid)
-        _add(result, diags)
-    return result
+        if diags is not None:
+            found[rid] = diags
+    return found
 
 
 def _add(result: CheckResult, diags) -> None:
