@@ -6,13 +6,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test check bench schema clean bytecode
+.PHONY: report test check bench schema clean bytecode lock
 
-$(STAMP): pyproject.toml
+# Installs exactly the versions in requirements/lock.txt, each checked against its hash;
+# the package itself is installed without touching the index (its build tools are locked too).
+$(STAMP): pyproject.toml requirements/lock.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements/lock.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+# Regenerate the lock after changing dependencies in pyproject.toml (needs the network).
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip-tools
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra test \
+	  -o requirements/lock.txt pyproject.toml requirements/build.in
 
 # pip compiles a regular install, not an editable one; where PYTHONDONTWRITEBYTECODE is
 # set, every run would compile the package from source again (~40 ms of a check).

@@ -2,10 +2,29 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from regionrapport import load
 from regionrapport.diagnostics import ReportError
 from regionrapport.load import load_file, load_text, yaml11_surprise
+
+
+_BACKENDS = [pytest.param(yaml.SafeLoader, id="pure-python")]
+if hasattr(yaml, "CSafeLoader"):
+    _BACKENDS.insert(0, pytest.param(yaml.CSafeLoader, id="libyaml"))
+
+
+@pytest.fixture(autouse=True, params=_BACKENDS)
+def yaml_backend(request, monkeypatch):
+    """Every loader test runs under libyaml and under PyYAML's pure-Python parser:
+    their limits and error reports differ (libyaml >= 0.2.6 stops at 1 000 levels)."""
+    monkeypatch.setattr(load, "_Loader", request.param)
+    return request.param
+
+
+def test_both_backends_are_available():
+    # On a machine without libyaml the C half of the parametrisation would silently vanish.
+    assert hasattr(yaml, "CSafeLoader"), "PyYAML was installed without libyaml"
 
 
 def refused(text: str):

@@ -119,12 +119,22 @@ def load_text(text: str, name: str) -> Loaded:
         for ev in yaml.parse(text, Loader=_Loader):
             builder.feed(ev)
     except yaml.MarkedYAMLError as e:
+        if "nesting depth" in (e.problem or ""):
+            # libyaml >= 0.2.6 stops at 1 000 levels itself, reading ahead of our own
+            # limit: the same refusal in the same words, whichever backend saw it first.
+            raise ReportError([_depth_diagnostic(name, e.problem_mark or e.context_mark)])
         raise ReportError([_syntax_diagnostic(e, text, name)])
     except yaml.YAMLError as e:  # pragma: no cover - non-marked errors are rare
         raise ReportError([Diagnostic(name, 1, 1, "RR002", f"YAML-syntaxfel: {e}")])
     if builder.diags:
         raise ReportError(builder.diags)
     return Loaded({} if builder.root is None else builder.root, smap, Path(name))
+
+
+def _depth_diagnostic(name: str, mark) -> Diagnostic:
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Diagnostic(name, line, col, "RR003", f"Strukturen är nästlad djupare än {MAX_DEPTH} nivåer.",
+                      "Filen är troligen genererad fel; formatet har högst ett tiotal nivåer.")
 
 
 # --- syntax errors in the analyst's words -------------------------------------
@@ -271,11 +281,7 @@ class _Builder:
             if ev.anchor:
                 self._refuse_anchor(ev, "&", ev.anchor)
             if len(self.stack) >= MAX_DEPTH:
-                m = ev.start_mark
-                raise ReportError([Diagnostic(
-                    self.smap.file, m.line + 1, m.column + 1, "RR003",
-                    f"Strukturen är nästlad djupare än {MAX_DEPTH} nivåer.",
-                    "Filen är troligen genererad fel; formatet har högst ett tiotal nivåer.")])
+                raise ReportError([_depth_diagnostic(self.smap.file, ev.start_mark)])
             self._open(ev, {} if kind is yaml.MappingStartEvent else [])
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             frame = self.stack.pop()
