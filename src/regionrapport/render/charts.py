@@ -18,6 +18,7 @@ from pathlib import Path
 from ..numbers import fmt_amount
 
 FILE = "diagram-{id}.png"
+CHART_IDS = ("namnder", "investeringar", "kostnader")  # every chart chart_views can make
 DPI = 200
 WIDTH_CM = 16.0
 COMMITTEES_TABLE = "resultat_per_namnd"
@@ -28,7 +29,7 @@ INVESTMENTS_TABLE = "investeringar_per_kategori"
 def chart_views(ctx) -> dict:
     """Every chart this report can show, by id: {fil, bildtext, alt, enhet, kategorier, serier, ...}."""
     views = {}
-    for cid, make in (("namnder", _committees), ("investeringar", _investments), ("kostnader", _cost_series)):
+    for cid, make in zip(CHART_IDS, (_committees, _investments, _cost_series), strict=True):
         view = make(ctx)
         if view is not None:
             view["id"] = cid
@@ -178,6 +179,12 @@ def _join(items: list[str]) -> str:
 
 
 # -- drawing ---------------------------------------------------------------------------
+def chart_files() -> list[str]:
+    """The file names of every chart a build may draw: the only images the converters
+    accept (status.lua drops any other image, so a text cannot name a file to embed)."""
+    return [FILE.format(id=cid) for cid in CHART_IDS]
+
+
 def charts_in(md: str, views: dict) -> list[str]:
     """Ids of the charts the Markdown shows, in order of appearance."""
     names = {v["fil"]: cid for cid, v in views.items()}

@@ -12,6 +12,14 @@ organisation may bring its own reference document, typst template, logo and
 colours (organisation.yaml: referensdokument, typstmall, logotyp, farger); each
 build writes a personalised copy of the reference document into its scratch
 folder, so the committed one stays generic.
+
+Untrusted input (docs/security.md): pandoc runs with --sandbox, so neither its
+reader nor its writers open a file or a URL; the only images it embeds are the
+build's own charts, which status.lua reads from the scratch folder into pandoc's
+media bag by an allow-list (and it drops every other image and every raw
+block). typst compiles with its root at the scratch folder, no package folder
+and no way to download a package. Every file organisation.yaml names must lie
+inside the project.
 """
 from __future__ import annotations
 
@@ -29,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, ReportError
+from ..paths import outside_project
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 READER = "markdown-citations-raw_html-raw_tex-tex_math_dollars"
@@ -112,6 +121,7 @@ class Style:
     own_reference: bool = False
     status_colours: dict = field(default_factory=lambda: dict(DEFAULT_STATUS_COLOURS))
     logo_in_build: str | None = None  # the logo's file name inside the scratch folder
+    images: tuple = ()  # file names in the scratch folder that pandoc may embed (the charts)
 
 
 def _org_diag(smap, key: tuple, code: str, message: str, hint: str) -> Diagnostic:
@@ -123,10 +133,50 @@ def _org_diag(smap, key: tuple, code: str, message: str, hint: str) -> Diagnosti
     return Diagnostic("organisation.yaml", 1, 1, code, message, hint)
 
 
+# A pandoc template partial inside a directive: name(), var:name(), name()[, ] ...
+_PARTIAL = re.compile(r"(?:^|:)[ \t]*([\w./\\~-]+)\(\)")
+
+
+def template_partial(text: str) -> tuple[int, str] | None:
+    """(line, name) of the first partial a pandoc template includes, or None.
+
+    pandoc reads a partial ($name()$, ${name()}, $var:name()$) relative to the
+    template's folder, '..' and absolute paths included, and --sandbox does not
+    cover templates: a partial could print any file. The directives are read as
+    pandoc does: $$ is a literal dollar, $-- a comment to the end of the line.
+    """
+    i, n = 0, len(text)
+    while True:
+        i = text.find("$", i)
+        if i < 0 or i + 1 >= n:
+            return None
+        nxt = text[i + 1]
+        if nxt == "$":
+            i += 2
+            continue
+        if text.startswith("--", i + 1):
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        close = "}" if nxt == "{" else "$"
+        end = text.find(close, i + 1 + (nxt == "{"))
+        if end < 0:
+            return None
+        m = _PARTIAL.search(text[i + 1 + (nxt == "{"):end].strip())
+        if m:
+            return text.count("\n", 0, i) + 1, m.group(1)
+        i = end + 1
+
+
 def default_style(project_root: Path, org, smap=None) -> Style:
     def pick(key: str, user: str | None, default: Path) -> Path:
         if user:
             p = (project_root / user)
+            outside = outside_project(project_root, p)
+            if outside:
+                raise ReportError([_org_diag(smap, (key,), "RR604", f"{key}: {user} ligger utanför projektmappen "
+                                             f"({outside}).", "Lägg filen i projektet (t.ex. i bilder/ eller "
+                                             "templates/) och ange sökvägen relativt projektmappen.")])
             if not p.is_file():
                 raise ReportError([_org_diag(smap, (key,), "RR504", f"Filen {user} finns inte.",
                                              "Ange en sökväg relativt projektmappen, eller ta bort nyckeln "
@@ -146,9 +196,18 @@ def default_style(project_root: Path, org, smap=None) -> Style:
                                      f"Logotypen {org.logotyp} har ett filformat som inte stöds.",
                                      "Använd PNG eller JPEG (SVG fungerar bara i PDF).")])
     accent = colours.get("accent", DEFAULT_ACCENT)
+    template = pick("typstmall", org.typstmall, RESOURCES / "rapport.typ")
+    if org.typstmall:
+        found = template_partial(template.read_text(encoding="utf-8", errors="replace"))
+        if found:
+            line, name = found
+            raise ReportError([_org_diag(smap, ("typstmall",), "RR606",
+                                         f"typstmall: {org.typstmall} tar in filen '{name}' (rad {line}) med pandocs "
+                                         f"partial-syntax; pandoc läser den även med --sandbox, var den än ligger.",
+                                         "Skriv in innehållet i mallen själv; bygget läser inga andra filer.")])
     return Style(
         reference_doc=pick("referensdokument", org.referensdokument, RESOURCES / "reference.docx"),
-        typst_template=pick("typstmall", org.typstmall, RESOURCES / "rapport.typ"),
+        typst_template=template,
         lua_filter=RESOURCES / "status.lua",
         accent=accent,
         heading=colours.get("rubrik", accent),
@@ -168,6 +227,9 @@ def prepare_style(report, scratch: Path) -> Style:
     ref.write_bytes(personalise_reference(style, report.org.namn, report.outcomes.rapport.titel,
                                           report.outcomes.rapport.datum))
     style.reference_doc = ref
+    from .charts import chart_files  # light: names only, no matplotlib
+
+    style.images = tuple(chart_files())
     return style
 
 
@@ -334,21 +396,29 @@ def _env(date: dt.date) -> dict:
     env = dict(os.environ)
     # Byte-identical DOCX: pandoc stamps the time unless told otherwise.
     env["SOURCE_DATE_EPOCH"] = str(calendar.timegm(date.timetuple()))
+    # --sandbox already stops pandoc fetching URLs; a dead proxy is a second lock.
+    for var in ("no_proxy", "NO_PROXY"):
+        env.pop(var, None)
+    env.update({var: NO_NETWORK for var in _PROXY_VARS})
     return env
 
 
 def start_pandoc(md_file: Path, to: str, style: Style, date: dt.date, extra: list[str], out: Path):
     """Start pandoc on a Markdown file; output and messages go to files (no pipe can fill up).
 
-    Runs in the scratch folder, so the charts the Markdown names (written there
-    before pandoc starts) are found by relative path.
+    Runs in the scratch folder with --sandbox: pandoc itself opens no file but those
+    on its command line and fetches no URL, so an image or include named in a text
+    cannot pull a file or a web page into the output. The charts (written into the
+    scratch folder before the DOCX conversion starts) reach the DOCX through
+    status.lua, which reads exactly the files named in `rr-bilder` into pandoc's
+    media bag and drops every other image and every raw block.
     """
     if to == "docx":
         # Captions become "Tabell 1" / "Figur 1" with Word's own SEQ fields (pandoc
         # translates the words from lang: sv-SE), as typst numbers them in the PDF.
         to = "docx+native_numbering"
-    args = [pandoc_path(), str(md_file), "-f", READER, "-t", to, "--columns=200", "--lua-filter",
-            str(style.lua_filter), "--toc", "--toc-depth=2", "--resource-path", str(md_file.parent),
+    args = [pandoc_path(), str(md_file), "-f", READER, "-t", to, "--sandbox", "--columns=200", "--lua-filter",
+            str(style.lua_filter), "--toc", "--toc-depth=2", "-M", "rr-bilder=" + " ".join(style.images),
             *_status_meta(style), *extra, "-o", str(out)]
     err = open(out.with_suffix(out.suffix + ".log"), "w+b")
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=_env(date),
@@ -390,18 +460,47 @@ def typst_args(style: Style, date: dt.date) -> list[str]:
     return args
 
 
+# typst downloads a package named "@preview/..." the first time a document imports it,
+# and its binding has no switch to forbid that. Its downloader takes its proxy from
+# the environment, so the build points every proxy variable at a port that refuses
+# the connection: an import fails at once, before any byte leaves the machine.
+NO_NETWORK = "http://127.0.0.1:0"
+_PROXY_VARS = ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY")
+
+
+def no_network() -> None:
+    """Make this process's (and its children's) HTTP clients go nowhere: the build needs no network."""
+    for var in ("no_proxy", "NO_PROXY"):
+        os.environ.pop(var, None)
+    for var in _PROXY_VARS:
+        os.environ[var] = NO_NETWORK
+
+
 def compile_pdf(src: Path, date: dt.date, root: Path) -> bytes:
     """Compile pandoc's typst output; images are named relative to the build folder.
 
-    Only the fonts bundled with typst are used, so the PDF is the same on every
-    machine (a system font would otherwise win where one is installed).
+    The root is the scratch folder: typst reads nothing outside it (an absolute
+    path such as "/etc/passwd" is taken as relative to the root). Packages come from
+    an empty folder inside it, and a package download cannot reach the network
+    (no_network). Only the fonts bundled with typst are used, so the PDF is the
+    same on every machine (a system font would otherwise win where one is installed).
     """
     import typst
 
+    no_network()
+    packages = root / ".typst-paket"  # empty: no package is installed, none is cached
+    packages.mkdir(exist_ok=True)
     ts = calendar.timegm(date.timetuple())
     try:
         return typst.compile(str(src), root=str(root), timestamp=ts, pdf_standards=["ua-1"],
-                             ignore_system_fonts=True)
+                             ignore_system_fonts=True, package_path=str(packages),
+                             package_cache_path=str(packages))
     except Exception as e:  # typst raises its own error type with the compiler's message
-        raise ReportError([Diagnostic("_rapport.typ", 1, 1, "RR506", f"typst misslyckades: {str(e)[:800]}",
+        text = str(e)
+        if "package" in text:
+            raise ReportError([Diagnostic("_rapport.typ", 1, 1, "RR506",
+                                          f"typst försökte använda ett paket, men bygget hämtar inget från nätet: "
+                                          f"{text[:300]}", "Ta bort #import \"@...\" ur typstmallen (typstmall); "
+                                          "det som behövs skrivs i mallen själv.")])
+        raise ReportError([Diagnostic("_rapport.typ", 1, 1, "RR506", f"typst misslyckades: {text[:800]}",
                                       "Kör 'rapport build --format md' och granska Markdown-filen.")])

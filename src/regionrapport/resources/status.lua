@@ -27,7 +27,45 @@
 --    checks both give the same figures).
 -- 4. Title block (DOCX): the decision (beslut) is added under the date, as the
 --    PDF's title page shows it.
+-- 0. Before all that, the guard (docs/security.md): texts come from pull requests.
+--    Every raw block and raw inline (```{=typst}, `x`{=openxml}, ...) is dropped,
+--    in the body and in the metadata, so no text writes typst code or OpenXML.
+--    An image is kept only when its file name is on the build's allow-list (the
+--    metadata field rr-bilder, set on pandoc's command line: the charts), a plain
+--    name in the scratch folder; any other image is dropped. pandoc runs with
+--    --sandbox and cannot open the chart files itself, so for the DOCX the guard
+--    reads each allowed chart into the media bag. rapport check refuses all of
+--    these in the data with RR601/RR602; this is the net under that rule.
 local colours = {}
+
+local allowed = {}
+
+local function read_allowed(meta)
+  local list = meta["rr-bilder"]
+  if list == nil then return end
+  for name in pandoc.utils.stringify(list):gmatch("%S+") do
+    -- a plain file name in the working (scratch) folder: no folder, no scheme
+    if name:match("^[%w][%w._-]*%.png$") and not name:match("%.%.") then
+      allowed[name] = true
+    end
+  end
+end
+
+local function drop() return {} end
+
+local function guard_image(el)
+  if not allowed[el.src] then return {} end
+  if FORMAT == "docx" and pandoc.mediabag.lookup(el.src) == nil then
+    local f = io.open(el.src, "rb")
+    if f == nil then return {} end
+    local data = f:read("a")
+    f:close()
+    pandoc.mediabag.insert(el.src, "image/png", data)
+  end
+  return nil
+end
+
+local GUARD = { RawBlock = drop, RawInline = drop, Image = guard_image }
 
 local function stringify(v)
   return pandoc.utils.stringify(v)
@@ -313,4 +351,4 @@ TABLES = { traverse = "topdown", Blocks = Blocks, Table = function() return nil,
 
 -- Tables first: a table without measurements is measured on its status spans before
 -- those become raw typst.
-return { { Meta = Meta }, TABLES, { Span = Span, Image = Image } }
+return { { Meta = read_allowed }, GUARD, { Meta = Meta }, TABLES, { Span = Span, Image = Image } }
