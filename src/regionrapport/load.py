@@ -19,6 +19,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
 
 from .diagnostics import Diagnostic, ReportError, relpath
+from .paths import outside_project
 
 MAX_BYTES = 2 * 1024 * 1024  # a report's YAML is tens of kB; anything near this is a mistake
 MAX_DEPTH = 40  # the formats nest about eight levels; deeper is a generated or broken file
@@ -89,6 +90,12 @@ def _excerpt(text: str, line: int) -> str:
 def load_file(path: Path, root: Path | None = None, display: str | None = None) -> Loaded:
     """Load one YAML file. Raises ReportError with located diagnostics on bad input."""
     name = display or relpath(path, root)
+    if root is not None:
+        why = outside_project(root, path)
+        if why:  # refused before reading: not a byte of another file reaches a message
+            raise ReportError([Diagnostic(name, 1, 1, "RR605", f"{name} pekar ut ur projektmappen ({why}).",
+                                          "Lägg filen i projektet i stället för en symbolisk länk; bygget läser "
+                                          "inga filer utanför projektet.")])
     try:
         size = path.stat().st_size
     except FileNotFoundError:

@@ -16,6 +16,7 @@ GROUPS = [
     ("RR3", "Goals, metrics and thresholds"),
     ("RR4", "Periods and dates"),
     ("RR5", "Rendering"),
+    ("RR6", "Untrusted input"),
 ]
 
 

@@ -9,6 +9,7 @@ from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSyst
                     TemplateNotFound)
 
 from ..diagnostics import Diagnostic, ReportError
+from ..paths import outside_project
 from .context import Context
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -249,10 +250,29 @@ def _bytecode_cache():
         return None
 
 
+class ProjectLoader(FileSystemLoader):
+    """The project's templates/, refusing a template that resolves outside the project
+    (a symlink out of it, or templates/ itself linked elsewhere): rendered, its text
+    would be published in the report (docs/security.md, RR605)."""
+
+    def __init__(self, folder: Path):
+        super().__init__(str(folder))
+        self.project = folder.parent
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        why = outside_project(self.project, Path(filename))
+        if why:
+            rel = f"templates/{template}"
+            raise ReportError([Diagnostic(rel, 1, 1, "RR605", f"{rel} pekar ut ur projektmappen ({why}).",
+                                          "Lägg mallen i projektet i stället för en symbolisk länk.")])
+        return source, filename, uptodate
+
+
 def make_env(project_templates: Path | None) -> Environment:
     loaders = []
     if project_templates is not None and project_templates.is_dir():
-        loaders.append(FileSystemLoader(str(project_templates)))
+        loaders.append(ProjectLoader(project_templates))
     loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
     env = Environment(loader=ChoiceLoader(loaders), undefined=StrictUndefined, autoescape=False,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
