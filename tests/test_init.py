@@ -24,7 +24,8 @@ def project(tmp_path_factory):
 
 def test_files(project):
     made = sorted(str(p.relative_to(project)) for p in project.rglob("*") if p.is_file())
-    assert made == [".gitignore", "README.md", "data/budget/budget-2026.yaml", "data/outcomes/delar-augusti-2026.yaml",
+    assert made == [".github/workflows/rapport-kommentar.yml", ".github/workflows/rapport.yml", ".gitignore",
+                    "README.md", "data/budget/budget-2026.yaml", "data/outcomes/delar-augusti-2026.yaml",
                     "organisation.yaml", "templates/README.md"]
     org = (project / "organisation.yaml").read_text(encoding="utf-8")
     assert 'namn: "Region Västby"' in org and "__" not in org

@@ -5,7 +5,7 @@ organisation.yaml, a budget, one interim report, a templates/ folder and a
 README. It passes `rapport check` and builds as it is, so a region can start
 from something that works and replace the example figures with its own.
 Placeholders in file names and contents: __NAMN__ (the organisation's name),
-__AR__ (the budget year).
+__AR__ (the budget year), __VERSION__ (this release, pinned by the CI workflow).
 """
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from .. import __version__
 
 SCAFFOLD = Path(__file__).resolve().parent.parent / "scaffold"
-# Stored without its dot so that the package's own tooling does not read it.
-RENAMES = {"gitignore": ".gitignore"}
+# Stored without their dots so that the package's own tooling does not read them.
+RENAMES = {"gitignore": ".gitignore", "github": ".github"}
 
 
 class InitRefused(Exception):
@@ -41,7 +42,8 @@ def plan(target: Path, name: str, year: int) -> dict[Path, str]:
             continue
         rel = src.relative_to(SCAFFOLD)
         parts = [RENAMES.get(p, p).replace("__AR__", str(year)) for p in rel.parts]
-        text = src.read_text(encoding="utf-8").replace("__NAMN__", name).replace("__AR__", str(year))
+        text = (src.read_text(encoding="utf-8").replace("__NAMN__", name).replace("__AR__", str(year))
+                .replace("__VERSION__", __version__))  # the CI workflow pins the release that made the project
         out[target.joinpath(*parts)] = text
     return out
 
