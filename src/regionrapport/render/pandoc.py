@@ -488,13 +488,15 @@ def compile_pdf(src: Path, date: dt.date, root: Path) -> bytes:
     import typst
 
     no_network()
-    packages = root / ".typst-paket"  # empty: no package is installed, none is cached
-    packages.mkdir(exist_ok=True)
     ts = calendar.timegm(date.timetuple())
+    options = dict(root=str(root), timestamp=ts, pdf_standards=["ua-1"], ignore_system_fonts=True)
+    if "package_cache_path" in (getattr(typst.compile, "__text_signature__", None) or ""):
+        # Newer bindings take package folders; older ones use the user's (the proxies hold either way).
+        packages = root / ".typst-paket"  # empty: no package is installed, none is cached
+        packages.mkdir(exist_ok=True)
+        options.update(package_path=str(packages), package_cache_path=str(packages))
     try:
-        return typst.compile(str(src), root=str(root), timestamp=ts, pdf_standards=["ua-1"],
-                             ignore_system_fonts=True, package_path=str(packages),
-                             package_cache_path=str(packages))
+        return typst.compile(str(src), **options)
     except Exception as e:  # typst raises its own error type with the compiler's message
         text = str(e)
         if "package" in text:
