@@ -47,6 +47,9 @@ class SourceMap:
     values: dict[tuple, Pos] = field(default_factory=dict)
     raw: dict[tuple, str] = field(default_factory=dict)  # plain scalar text as typed
     quoted: set = field(default_factory=set)  # paths whose scalar was quoted
+    # False when the file's text cannot hold what checks/untrusted.py looks for in its
+    # strings (no "{" before "=", "![", "<", "---" or backslash escape): that scan is skipped.
+    markup: bool = True
 
     def pos(self, path: tuple, prefer: str = "value") -> Pos:
         """Position of path, or of its nearest existing ancestor."""
@@ -116,8 +119,15 @@ def load_file(path: Path, root: Path | None = None, display: str | None = None) 
     return load_text(text, name)
 
 
+# A superset of checks/untrusted.py's patterns as they can stand in YAML source: a
+# double-quoted string may spell any of them with escapes, a folded "{" and "=" may
+# stand on two lines.
+_MAY_HOLD_MARKUP = re.compile(r"\{\s*=|!\[|<|---|\\")
+
+
 def load_text(text: str, name: str) -> Loaded:
     smap = SourceMap(name)
+    smap.markup = bool(_MAY_HOLD_MARKUP.search(text))
     builder = _Builder(smap)
     try:
         # One pass over libyaml's events builds the data and the source map. Anchors,

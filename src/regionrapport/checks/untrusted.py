@@ -25,12 +25,12 @@ from . import documented, rule
 
 # A raw attribute: ```{=typst} / ``` {=openxml} on a fence, `x`{=html} after a code span.
 # (Every pattern here is linear: no two repeats can match the same characters.)
-_RAW = re.compile(r"\{[ \t]*=[ \t]*([A-Za-z0-9_+-]*)")
+_RAW = re.compile(r"\{\s*=\s*([A-Za-z0-9_+-]*)")
 _HTML_IMAGE = re.compile(r"<\s*(?:img|image|svg|object|embed|iframe)\b", re.I)
 # A YAML metadata block: a line of ---, at the start or after a blank line, followed
 # by a line that is not blank (pandoc's yaml_metadata_block; --- then a blank line is a rule).
 _METADATA = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*---[ \t]*\r?\n[ \t]*\S")
-_QUICK = re.compile(r"\{[ \t]*=|!\[|<|---")
+_QUICK = re.compile(r"\{\s*=|!\[|<|---")
 
 
 def _excerpt(text: str, at: int, width: int = 40) -> str:
@@ -87,23 +87,31 @@ _HINTS = {
 
 
 def strings(obj, path: tuple = ()):
-    """(path, text, is_key) for every string in a model, dict or list, keys included."""
-    if isinstance(obj, str):
-        yield path, obj, False
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from strings(getattr(obj, name), path + (name,))
-    elif isinstance(obj, dict):
-        for k, v in obj.items():
-            if isinstance(k, str):
-                yield path + (k,), k, True
-            yield from strings(v, path + (k,))
-    elif isinstance(obj, (list, tuple)):
-        for i, v in enumerate(obj):
-            yield from strings(v, path + (i,))
+    """(path, text, is_key) for every string in a model, dict or list, keys included.
+
+    A stack rather than recursion: each string is handed out once, not passed up
+    through a generator per level."""
+    stack = [(path, obj)]
+    while stack:
+        path, obj = stack.pop()
+        if isinstance(obj, str):
+            yield path, obj, False
+        elif isinstance(obj, BaseModel):
+            stack.extend((path + (k,), v) for k, v in obj.__dict__.items()
+                         if v is not None and not isinstance(v, (bool, int, float)))
+        elif isinstance(obj, dict):
+            for k, v in obj.items():
+                if isinstance(k, str):
+                    yield path + (k,), k, True
+                if v is not None and not isinstance(v, (bool, int, float)):
+                    stack.append((path + (k,), v))
+        elif isinstance(obj, (list, tuple)):
+            stack.extend((path + (i,), v) for i, v in enumerate(obj))
 
 
 def _scan(doc, smap, collector) -> None:
+    if not getattr(smap, "markup", True):  # nothing in the file's text could match (load.py)
+        return
     for path, text, is_key in strings(doc):
         for code, what, excerpt in unsafe_markup(text):
             where = ".".join(map(str, path)) or "filen"

@@ -424,6 +424,7 @@ def start_pandoc(md_file: Path, to: str, style: Style, date: dt.date, extra: lis
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=_env(date),
                             cwd=str(md_file.parent))
     proc.errfile = err
+    proc.restamp = (out, date) if to.startswith("docx") else None
     return proc
 
 
@@ -435,6 +436,34 @@ def finish(proc, what: str) -> None:
     if proc.returncode != 0:
         raise ReportError([Diagnostic(what, 1, 1, "RR505", f"pandoc misslyckades ({what}): {err[:500]}",
                                       "Kontrollera den genererade Markdown-filen; ofta är det en mall som skrivit fel syntax.")])
+    if getattr(proc, "restamp", None):
+        path, date = proc.restamp
+        path.write_bytes(restamp_docx(path.read_bytes(), date))
+
+
+def restamp_docx(data: bytes, date: dt.date) -> bytes:
+    """The DOCX with every date the report date, as a build without the sandbox had it.
+
+    pandoc's --sandbox hides SOURCE_DATE_EPOCH from the writer, which then dates the
+    document properties 1970-01-01 and the charts it took from the media bag
+    1980-01-01 (zip's first day); the build must not depend on either. The entries
+    keep their order and compression, so two builds are still byte-identical.
+    """
+    import zipfile
+
+    stamp = f"{date.isoformat()}T00:00:00Z"
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = content.replace(b"1970-01-01T00:00:00Z", stamp.encode())
+            zi = zipfile.ZipInfo(info.filename, date_time=(date.year, date.month, date.day, 0, 0, 0))
+            zi.compress_type = info.compress_type
+            zi.external_attr = info.external_attr
+            dst.writestr(zi, content)
+    return buf.getvalue()
 
 
 def _status_meta(style: Style) -> list[str]:
