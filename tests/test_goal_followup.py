@@ -30,6 +30,21 @@ def test_report_wide_summary_matches_the_source(ctx):
     assert (f["antal"], f["gron"]) == (5, 4)
 
 
+def test_statuses_are_computed_below_the_render_layer(ctx):
+    """compute/goals.evaluate gives typed results; the render layer only formats them."""
+    from regionrapport.compute import goals as G
+
+    results = {r.id: r for r in G.evaluate(ctx.r)}
+    assert results["besvarade_samtal"].status is G.Status.YELLOW   # 87,6 / 95 = 92 %
+    assert results["besvarade_samtal"].outcome == 87.6 and results["besvarade_samtal"].trend is G.Trend.DOWN
+    assert results["aterinskrivning_65_ar"].status is G.Status.RED  # lower is better: 12 / 16 = 75 %
+    assert results["aterinskrivning_65_ar"].trend is G.Trend.UP     # 16,2 → 16
+    v = G.count(results.values(), category="verksamhet")
+    assert (v.total, v.met_or_partly, v.missing) == (27, 16, 6)   # the source's 27 / 16 / six
+    f = G.count(results.values(), category="finansiell")
+    assert (f.total, f.green) == (5, 4)
+
+
 def test_goal_level_count_used_in_the_assessment(ctx):
     # "För målet Vården är till för alla uppnås målnivån i tre av sex mätetal."
     assert (ctx.uppfyllda("vard_for_alla"), ctx.antal("vard_for_alla")) == (3, 6)

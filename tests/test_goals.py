@@ -1,7 +1,7 @@
 """Status and trend rules, including every edge case the README documents."""
 import pytest
 
-from regionrapport.compute.goals import GREEN, MISSING, RED, YELLOW, judge, summarise, trend
+from regionrapport.compute.goals import GREEN, MISSING, RED, YELLOW, StatusCounts, Trend, judge, summarise, trend
 from regionrapport.model.goals import AtLeast, AtMost, BudgetTarget, Range, TrendTarget
 
 G, Y = 1.0, 0.8
@@ -63,9 +63,9 @@ def test_thresholds_are_parameters():
 
 
 def test_trend_arrow_in_desired_direction():
-    assert trend(87.6, 93, True) == "ned"
-    assert trend(16, 16.2, False) == "upp"   # lower is better and it fell
-    assert trend(5, 5, True) == "oforandrad"
+    assert trend(87.6, 93, True) is Trend.DOWN
+    assert trend(16, 16.2, False) is Trend.UP   # lower is better and it fell
+    assert trend(5, 5, True) is Trend.SAME
     assert trend(5, None, True) is None
 
 
@@ -74,3 +74,9 @@ def test_summary_counts_and_shares():
     assert (s["antal"], s["gron"], s["gul"], s["rod"], s["saknas"]) == (5, 2, 1, 1, 1)
     assert s["uppfyllda_eller_delvis"] == 3
     assert s["andel"]["gron"] == pytest.approx(40.0)
+
+
+def test_status_counts_are_typed():
+    c = StatusCounts.of([GREEN, GREEN, YELLOW, RED, MISSING])
+    assert (c.green, c.yellow, c.red, c.missing, c.total, c.with_outcome, c.met_or_partly) == (2, 1, 1, 1, 5, 4, 3)
+    assert c[YELLOW] == 1

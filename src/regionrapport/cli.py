@@ -99,7 +99,7 @@ def check(reports, all_, fmt, strict, project_dir, no_cache):
     known = {}
     if not no_cache:
         # Only hashes here: when every report is remembered, no YAML or pydantic is loaded.
-        from .commands.cache import find_root as quick_root, report_ids as quick_ids
+        from .constants import find_root as quick_root, report_ids as quick_ids
 
         root = quick_root(Path(project_dir) if project_dir else None)
         if root is not None:
@@ -176,7 +176,7 @@ def build(reports, all_, formats, out_dir, strict, jobs, force, project_dir):
     """
     # Only light imports until something needs building: a no-op build hashes files and stops.
     from .commands import build_all
-    from .commands.cache import FORMATS, find_root, report_ids
+    from .constants import FORMATS, find_root, report_ids
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     bad = [f for f in wanted if f not in FORMATS]
@@ -208,10 +208,9 @@ def build(reports, all_, formats, out_dir, strict, jobs, force, project_dir):
 
 
 def _plain_existing(root: Path, rid: str) -> bool:
-    import re
+    from .constants import is_report_id
 
-    return bool(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", rid)) and ".." not in rid \
-        and not rid.endswith(".yaml") and (root / "data" / "outcomes" / f"{rid}.yaml").is_file()
+    return is_report_id(rid) and not rid.endswith(".yaml") and (root / "data" / "outcomes" / f"{rid}.yaml").is_file()
 
 
 def _refuse(e) -> None:
@@ -287,7 +286,7 @@ def schema(out_dir, check_only, project_dir):
     extension) then autocomplete keys and underline mistakes as you type.
     """
     from .commands import schema as S
-    from .commands.cache import find_root
+    from .constants import find_root
 
     if out_dir:
         target = Path(out_dir)

@@ -14,12 +14,11 @@ from pydantic import BaseModel, ValidationError
 
 from . import model as m
 from .compute import Ledger, PostDef, parse_relation
+from .constants import ORG_FILE, REPORT_ID, is_report_id, report_ids
 from .diagnostics import Collector, Diagnostic, ReportError
 from .load import Loaded, SourceMap, load_file, surprise_hint, yaml11_surprise
 from .numbers import fmt_plain
 
-ORG_FILE = "organisation.yaml"
-REPORT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 @dataclass
@@ -41,7 +40,7 @@ class Project:
         return self.root / "templates"
 
     def report_ids(self) -> list[str]:
-        return sorted(p.stem for p in self.outcomes_dir.glob("*.yaml"))
+        return report_ids(self.root)
 
 
 @dataclass
@@ -74,7 +73,7 @@ def find_root(start: Path | None = None) -> Path:
 
 
 def validate_report_id(report_id: str) -> None:
-    if not REPORT_ID.match(report_id) or ".." in report_id or report_id.endswith(".yaml"):
+    if not is_report_id(report_id) or report_id.endswith(".yaml"):
         raise ReportError([Diagnostic(report_id, 1, 1, "RR110",
                                       f"'{report_id}' är inget rapportnamn.",
                                       "Ange namnet på en fil i data/outcomes/ utan .yaml, t.ex. delar-mars-2025.")])

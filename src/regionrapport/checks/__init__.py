@@ -6,36 +6,8 @@ they are registered here so that every code a user can see is documented.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
-
 from ..diagnostics import Collector
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    summary: str
-    doc: str
-    func: Callable | None = None
-
-
-RULES: dict[str, Rule] = {}
-
-
-def rule(code: str, summary: str):
-    """Register a check function `f(report, collector)` under a code."""
-
-    def deco(f):
-        RULES[code] = Rule(code, summary, (f.__doc__ or "").strip(), f)
-        return f
-
-    return deco
-
-
-def documented(code: str, summary: str, doc: str) -> None:
-    """Register a rule that is enforced elsewhere (the loader, pydantic)."""
-    RULES[code] = Rule(code, summary, doc.strip())
+from .registry import RULES, Rule, documented, rule  # noqa: F401  (the registry, for callers)
 
 
 def run_model_checks(report, collector: Collector) -> None:

@@ -1,7 +1,7 @@
 """Goals, metrics and traffic-light thresholds."""
 from __future__ import annotations
 
-from . import rule
+from .registry import rule
 
 AMOUNT_UNITS = ("mnkr", "mkr", "tkr", "kr")  # both abbreviations of "miljoner kronor" are in use
 

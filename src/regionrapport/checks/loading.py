@@ -1,5 +1,5 @@
 """Rules enforced while reading and validating files (load.py, project.py)."""
-from . import documented
+from .registry import documented
 
 documented("RR001", "File not found", """
 A report, budget or organisation file named on the command line or in

@@ -1,7 +1,7 @@
 """Periods and dates."""
 from __future__ import annotations
 
-from . import rule
+from .registry import rule
 
 
 @rule("RR401", "Period outside the budget year")

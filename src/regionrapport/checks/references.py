@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 
 from ..compute.ledger import parse_term
-from . import rule
+from .registry import rule
 
 
 def _close(word, options) -> str:

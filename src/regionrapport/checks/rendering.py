@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from . import documented, rule
+from .registry import documented, rule
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # = render.markdown.BUILTIN_TEMPLATES
 
@@ -94,7 +94,7 @@ def style_files(report, collector):
     a PNG or JPEG logo; or remove the key for the built-in look.
     """
     from ..diagnostics import ReportError
-    from ..render.pandoc import default_style  # light: pandoc itself is only imported to convert
+    from ..style import default_style
 
     try:
         default_style(report.project.root, report.org, report.project.org_smap)

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from ..compute.ledger import EPS, parse_term
+from ..compute.ledger import parse_term
+from ..constants import EPS
 from ..numbers import fmt_plain
-from . import rule
+from .registry import rule
 
 Leaf = tuple  # ("val" | "tryckt", post id, column): one figure as typed; ("kontroll", post id, index): a control sum
 

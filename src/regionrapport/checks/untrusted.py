@@ -21,7 +21,7 @@ from pydantic import BaseModel
 
 from ..paths import outside_project
 
-from . import documented, rule
+from .registry import documented, rule
 
 # A raw attribute: ```{=typst} / ``` {=openxml} on a fence, `x`{=html} after a code span.
 # (Every pattern here is linear: no two repeats can match the same characters.)

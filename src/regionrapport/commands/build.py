@@ -7,11 +7,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..constants import FORMATS
 from ..diagnostics import ReportError
+from ..fingerprint import file_hash, tool_fingerprint, tree_files
 from ..project import Project
 from .check import check_report
-
-FORMATS = ("md", "docx", "pdf")
 
 
 @dataclass
@@ -60,6 +60,46 @@ def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | No
         return BuildResult(report_id, outputs, warnings, inputs=list(report.files))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cached_build(project, report_id: str, formats=FORMATS, out_root: Path | None = None, strict: bool = False,
+                 force: bool = False, slots=None):
+    """`commands.build.build` behind the cache: returns its BuildResult, with `skipped=True`
+    (and the last build's outputs and warnings) when nothing it depends on has changed."""
+    from .cache import (Stamp, input_digests, inputs_before, outputs_of, replayed_warnings, stale_reason,
+                        stamp_path)
+
+    root = project.root
+    out_root = Path(out_root) if out_root else root / "out"
+    formats = tuple(f for f in FORMATS if f in formats)
+    if not force and stale_reason(root, out_root, report_id, formats) is None:
+        warnings = replayed_warnings(out_root, report_id)
+        if strict and warnings:
+            raise ReportError(warnings)
+        return BuildResult(report_id, outputs_of(out_root, report_id), warnings, skipped=True)
+
+    before = inputs_before(project, report_id, stamp_path(out_root, report_id))
+    res = build(project, report_id, formats, out_root, strict, slots)
+    read = list(getattr(res, "inputs", None) or ())
+    if not read:
+        return res  # a build that does not say what it read cannot be cached safely
+
+    inputs = input_digests(project, read, before)
+    out_dir = out_root / report_id
+    outputs = {}
+    # Every file in the report's folder, not only the documents: the Markdown refers to
+    # the chart images beside it, and a deleted image must rebuild too.
+    for p in [*map(Path, res.outputs), *tree_files(out_dir)]:
+        try:
+            name = p.resolve().relative_to(out_dir.resolve()).as_posix()
+        except ValueError:
+            continue
+        digest = file_hash(p)
+        if digest is not None:
+            outputs[name] = digest
+    Stamp(list(formats), tool_fingerprint(), inputs, outputs,
+          [w.as_dict() for w in res.warnings]).write(stamp_path(out_root, report_id))
+    return res
 
 
 def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambda: None, slots=None) -> None:

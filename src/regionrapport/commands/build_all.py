@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import render_text
-from .cache import FORMATS, replayed_warnings, stale_reason
+from ..constants import FORMATS
+from .cache import replayed_warnings, stale_reason
 
 BUILT, SKIPPED, FAILED = "built", "skipped", "failed"
 
@@ -77,7 +78,7 @@ def _project(root: Path):
 
 def build_one(root: Path, report_id: str, formats: tuple, out_root: Path, strict: bool, reason: str) -> Outcome:
     from ..diagnostics import ReportError
-    from .cache import cached_build
+    from .build import cached_build
 
     t0 = time.perf_counter()
     slots = _SLOTS

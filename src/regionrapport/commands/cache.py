@@ -26,77 +26,20 @@ milliseconds, most of it the interpreter's start.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from ..constants import FORMATS, ORG_FILE, find_root, is_report_id, report_ids  # noqa: F401  (find_root, report_ids: the CLI's quick paths)
+from ..fingerprint import file_hash, tool_fingerprint, tree_files
 
-FORMATS = ("md", "docx", "pdf")  # the same as commands.build.FORMATS; importing that module is heavy
 STAMP_FORMAT = 1
 CACHE_DIR = ".rapport-cache"
-ORG_FILE = "organisation.yaml"
-_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
-
-
-def find_root(start: Path | None = None) -> Path | None:
-    """The nearest folder upwards with organisation.yaml, or None (project.find_root raises instead)."""
-    here = (start or Path.cwd()).resolve()
-    for d in (here, *here.parents):
-        if (d / ORG_FILE).is_file():
-            return d
-    return None
-
-
-def report_ids(root: Path) -> list[str]:
-    return sorted(p.stem for p in (root / "data" / "outcomes").glob("*.yaml"))
-
-
-def file_hash(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return None
-
-
-def _tree_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith("."))
-
-
-_TOOL: str | None = None
-
-
-def tool_fingerprint() -> str:
-    """The tool's version, its code, built-in templates and resources, and the installed distributions.
-
-    An editable install keeps its version number while its code changes, so the code
-    itself is hashed; the distributions' dist-info names carry the versions of pandoc
-    (pypandoc-binary), typst and matplotlib, read with one directory listing.
-    """
-    global _TOOL
-    if _TOOL is None:
-        h = hashlib.sha256(f"{__version__}\n{sys.version_info[:2]}\n".encode())
-        for p in _tree_files(PACKAGE_DIR):
-            h.update(str(p.relative_to(PACKAGE_DIR)).encode() + b"\0" + p.read_bytes() + b"\0")
-        for site in {str(Path(p).resolve()) for p in sys.path if p.endswith("-packages")}:
-            try:
-                h.update("\n".join(sorted(n for n in os.listdir(site) if n.endswith(".dist-info"))).encode())
-            except OSError:
-                pass
-        _TOOL = h.hexdigest()
-    return _TOOL
 
 
 def template_files(root: Path) -> list[Path]:
-    return _tree_files(root / "templates")
+    return tree_files(root / "templates")
 
 
 def stamp_path(out_root: Path, report_id: str) -> Path:
@@ -155,7 +98,7 @@ class Stamp:
 
 def stale_reason(root: Path, out_root: Path, report_id: str, formats) -> str | None:
     """None when the report's outputs are up to date; otherwise why it must be built (Swedish)."""
-    if not _SAFE_ID.match(report_id) or ".." in report_id:
+    if not is_report_id(report_id):
         return "ogiltigt namn"  # the build itself reports the problem
     stamp = Stamp.read(stamp_path(out_root, report_id))
     if stamp is None:
@@ -201,7 +144,7 @@ def check_stamp_path(out_root: Path, report_id: str) -> Path:
 
 def remembered_check(root: Path, out_root: Path, report_id: str) -> list | None:
     """The warnings of the last clean check of an unchanged report, or None: check it."""
-    if not _SAFE_ID.match(report_id) or ".." in report_id:
+    if not is_report_id(report_id):
         return None
     stamp = Stamp.read(check_stamp_path(out_root, report_id))
     if stamp is None or _changed_input(root, stamp) is not None:
@@ -214,13 +157,13 @@ def inputs_before(project, report_id: str, stamp_file: Path) -> dict[str, str | 
     input edited meanwhile then leaves a stamp that no longer matches it, and the next run
     works again."""
     root = project.root
-    old = Stamp.read(stamp_file) if _SAFE_ID.match(report_id) else None
+    old = Stamp.read(stamp_file) if is_report_id(report_id) else None
     candidates = [root / ORG_FILE, root / "data" / "outcomes" / f"{report_id}.yaml", *template_files(root),
                   *_org_files(project), *(root / rel for rel in (old.inputs if old else {}))]
     return {_rel(p, root): file_hash(p) for p in candidates}
 
 
-def _inputs(project, read, before: dict) -> dict[str, str]:
+def input_digests(project, read, before: dict) -> dict[str, str]:
     """Digests of everything a report's check or build depends on: the files it read, the
     project's templates and the files organisation.yaml names."""
     root = project.root
@@ -238,7 +181,7 @@ def remember_check(project, report, diagnostics: list, out_root: Path, before: d
     if report is None or not report.files or any(d.severity == "error" for d in diagnostics):
         return
     try:
-        Stamp([], tool_fingerprint(), _inputs(project, report.files, before), {},
+        Stamp([], tool_fingerprint(), input_digests(project, report.files, before), {},
               [d.as_dict() for d in diagnostics]).write(check_stamp_path(out_root, report.id))
     except OSError:  # a read-only checkout: checking still works, only not remembered
         pass
@@ -263,43 +206,3 @@ def _org_files(project) -> list[Path]:
         if rel:
             out.append(project.root / rel)
     return out
-
-
-def cached_build(project, report_id: str, formats=FORMATS, out_root: Path | None = None, strict: bool = False,
-                 force: bool = False, slots=None):
-    """`commands.build.build` behind the cache: returns its BuildResult, with `skipped=True`
-    (and the last build's outputs and warnings) when nothing it depends on has changed."""
-    from ..diagnostics import ReportError
-    from .build import BuildResult, build
-
-    root = project.root
-    out_root = Path(out_root) if out_root else root / "out"
-    formats = tuple(f for f in FORMATS if f in formats)
-    if not force and stale_reason(root, out_root, report_id, formats) is None:
-        warnings = replayed_warnings(out_root, report_id)
-        if strict and warnings:
-            raise ReportError(warnings)
-        return BuildResult(report_id, outputs_of(out_root, report_id), warnings, skipped=True)
-
-    before = inputs_before(project, report_id, stamp_path(out_root, report_id))
-    res = build(project, report_id, formats, out_root, strict, slots)
-    read = list(getattr(res, "inputs", None) or ())
-    if not read:
-        return res  # a build that does not say what it read cannot be cached safely
-
-    inputs = _inputs(project, read, before)
-    out_dir = out_root / report_id
-    outputs = {}
-    # Every file in the report's folder, not only the documents: the Markdown refers to
-    # the chart images beside it, and a deleted image must rebuild too.
-    for p in [*map(Path, res.outputs), *_tree_files(out_dir)]:
-        try:
-            name = p.resolve().relative_to(out_dir.resolve()).as_posix()
-        except ValueError:
-            continue
-        digest = file_hash(p)
-        if digest is not None:
-            outputs[name] = digest
-    Stamp(list(formats), tool_fingerprint(), inputs, outputs,
-          [w.as_dict() for w in res.warnings]).write(stamp_path(out_root, report_id))
-    return res

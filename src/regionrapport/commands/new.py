@@ -26,12 +26,11 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from ..constants import MONTHS, is_report_id
 from ..diagnostics import Collector, ReportError, UsageProblem
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-          "november", "december")
 
 # Post fields that are structure, not the period's figures.
 POST_STRUCTURE = {"namn", "summa", "kontroll", "varav"}
@@ -279,7 +278,7 @@ def _with_header(text: str, plan: Plan) -> str:
 def new_report(project, new_id: str, from_id: str, period: str | None = None, date: dt.date | None = None) -> NewResult:
     from .. import model as m
     from ..load import load_text
-    from ..project import REPORT_ID, validate, validate_report_id
+    from ..project import validate, validate_report_id
 
     validate_report_id(new_id)
     validate_report_id(from_id)
@@ -335,7 +334,7 @@ def new_report(project, new_id: str, from_id: str, period: str | None = None, da
         raise ReportError(e.diagnostics)
     if validate(m.Outcomes, loaded, collector) is None:  # pragma: no cover - likewise
         raise ReportError(collector.errors)
-    assert REPORT_ID.match(new_id)
+    assert is_report_id(new_id)
     with open(dst, "x", encoding="utf-8") as f:  # "x": another process may not have made it meanwhile
         f.write(result)
     if date is None:

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-EPS = 1e-9
+from ..constants import EPS
+
 
 Lookup = Callable[[str, str], "float | None"]
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..constants import EPS
 from ..numbers import fmt_plain
 
-EPS = 1e-9
 BLANK = "tom"  # a "–" cell
 
 

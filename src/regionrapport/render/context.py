@@ -12,11 +12,10 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..compute import derived as D
 from ..compute import goals as G
+from ..constants import MONTHS
 from ..numbers import fmt_amount, fmt_number, fmt_percent
-from .charts import chart_views
+from .chartdata import chart_views
 
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-          "oktober", "november", "december"]
 TREND = {"upp": ("↑", "förbättring"), "ned": ("↓", "försämring"), "oforandrad": ("→", "oförändrat")}
 UNIT_SUFFIX = {"procent": "\u00a0%", "dagar": "\u00a0dagar", "mnkr": "\u00a0mnkr", "mkr": "\u00a0mkr", "tkr": "\u00a0tkr",
                "kr": "\u00a0kr"}
@@ -37,15 +36,6 @@ def fmt_metric(value, unit: str) -> str:
         return fmt_number(value, decimals)
     decimals = 0 if abs(value - round(value)) < 1e-9 else 1
     return fmt_number(value, decimals) + UNIT_SUFFIX.get(unit, "")
-
-
-def metric_outcome(metric, out, ledger) -> float | None:
-    """The period's outcome: computed from the ledger when the metric says how, else as given."""
-    if metric.berakning is not None:
-        part, whole = metric.berakning.andel
-        a, b = ledger.value(part, metric.berakning.kolumn), ledger.value(whole, metric.berakning.kolumn)
-        return None if a is None or not b else 100.0 * a / abs(b)
-    return out.utfall if out else None
 
 
 def fmt_target(target, unit: str) -> str:
@@ -74,6 +64,7 @@ class Context:
         self.org = report.org
         self.ar = report.outcomes.rapport.ar
         self._goal_views = None
+        self._results: tuple | None = None  # see results()
         # Indexes and memos: areas, goals and texts each look up their own slice once,
         # so a 100x organisation costs 100x, not 100x squared (benchmarks/, measurement 4).
         self._groups: dict = {}
@@ -166,28 +157,27 @@ class Context:
         # The history columns are the earlier years the report gives outcomes for,
         # newest first: as many as the data has, the same in every goal table.
         history_years = sorted({y for m in o.matetal.values() for y in m.historik if y < self.ar}, reverse=True)
+        by_goal = self.results()[1]["goal"]
         for gid, g in b.mal.items():
             metrics = []
-            for mid, mt in g.matetal.items():
-                out = o.matetal.get(mid)
-                outcome = metric_outcome(mt, out, self.r.ledger)
-                hist = dict(out.historik) if out else {}
-                prev = hist.get(self.ar - 1)
-                th = mt.trosklar or org.trosklar
-                j = G.judge(mt.mal, outcome, prev, mt.riktning == "hogre", th.gron, th.gul)
-                tr = G.trend(outcome, prev, mt.riktning == "hogre")
-                sw = getattr(status_words, j.status)
+            for res in by_goal.get(gid, []):
+                mt, out = g.matetal[res.id], o.matetal.get(res.id)
+                unit, higher = res.unit, res.higher_better
+                sw = getattr(status_words, res.status.value)
+                tr = res.trend.value if res.trend else None
+                share = res.judgement.share
                 view = {
-                    "id": mid, "mal_id": gid, "omrade": g.omrade, "namn": mt.namn, "kategori": mt.kategori,
-                    "enhet": mt.enhet, "riktning": mt.riktning,
-                    "utfall": fmt_metric(outcome, mt.enhet),
-                    "historik": {y: fmt_metric(v, mt.enhet) for y, v in hist.items()},
+                    "id": res.id, "mal_id": gid, "omrade": g.omrade, "namn": res.name, "kategori": res.category,
+                    "enhet": unit, "riktning": mt.riktning,
+                    "utfall": fmt_metric(res.outcome, unit),
+                    "historik": {y: fmt_metric(v, unit) for y, v in res.history.items()},
                     "historik_ar": history_years,
-                    "mal": fmt_target_dir(mt.mal, mt.enhet, mt.riktning == "hogre"),
-                    "malvarden": {y: fmt_target_dir(t, mt.enhet, mt.riktning == "hogre") for y, t in mt.malvarden.items()},
-                    "bokslut": {y: fmt_metric(v, mt.enhet) for y, v in mt.bokslut.items()},
-                    "status": j.status, "status_text": sw.text, "status_symbol": sw.symbol, "status_farg": sw.farg,
-                    "andel": fmt_percent(100 * j.share, 0) if j.share is not None else "",
+                    "mal": fmt_target_dir(mt.mal, unit, higher),
+                    "malvarden": {y: fmt_target_dir(t, unit, higher) for y, t in mt.malvarden.items()},
+                    "bokslut": {y: fmt_metric(v, unit) for y, v in mt.bokslut.items()},
+                    "status": res.status.value, "status_text": sw.text, "status_symbol": sw.symbol,
+                    "status_farg": sw.farg,
+                    "andel": fmt_percent(100 * share, 0) if share is not None else "",
                     "trend": tr, "trend_symbol": TREND[tr][0] if tr else "", "trend_text": TREND[tr][1] if tr else "",
                     "kommentar": self.text(out.kommentar, inline=True) if out and out.kommentar else "",
                     "saknas": out.saknas if out and out.saknas else "",
@@ -202,17 +192,28 @@ class Context:
         self._goal_views = {"omraden": areas, "matetal": all_metrics}
         return self._goal_views
 
-    def statuses(self, mal=None, omrade=None, kategori=None) -> list[str]:
+    def results(self) -> tuple[list, dict]:
+        """compute/goals.py's MetricResult of every metric, and the same grouped by goal and by area."""
+        if self._results is None:
+            results = G.evaluate(self.r)
+            by: dict = {"goal": {}, "area": {}}
+            for res in results:
+                by["goal"].setdefault(res.goal, []).append(res)
+                by["area"].setdefault(res.area, []).append(res)
+            self._results = (results, by)
+        return self._results
+
+    def statuses(self, mal=None, omrade=None, kategori=None) -> G.StatusCounts:
+        """The status counts of the metrics of one goal, area and/or category (compute/goals.py)."""
         key = (mal, omrade, kategori)
         if key not in self._statuses:
-            ms = self.goal_views()["matetal"]
+            # Narrowed by the goal's or area's own group first: linear in the metrics, not quadratic.
+            results, by = self.results()
             if mal is not None:
-                ms = self._group(ms, "mal_id").get(mal, [])
+                results = by["goal"].get(mal, [])
             elif omrade is not None:
-                ms = self._group(ms, "omrade").get(omrade, [])
-            self._statuses[key] = [m["status"] for m in ms
-                                   if (mal is None or m["mal_id"] == mal) and (omrade is None or m["omrade"] == omrade)
-                                   and (kategori is None or m["kategori"] == kategori)]
+                results = by["area"].get(omrade, [])
+            self._statuses[key] = G.count(results, goal=mal, area=omrade, category=kategori)
         return self._statuses[key]
 
     def _group(self, items, key: str) -> dict:
@@ -228,22 +229,22 @@ class Context:
 
     # Template helpers: counts inside prose come from the data.
     def uppfyllda(self, mal=None, omrade=None, kategori=None) -> int:
-        return self.statuses(mal, omrade, kategori).count(G.GREEN)
+        return self.statuses(mal, omrade, kategori).green
 
     def delvis(self, mal=None, omrade=None, kategori=None) -> int:
-        return self.statuses(mal, omrade, kategori).count(G.YELLOW)
+        return self.statuses(mal, omrade, kategori).yellow
 
     def ej_uppfyllda(self, mal=None, omrade=None, kategori=None) -> int:
-        return self.statuses(mal, omrade, kategori).count(G.RED)
+        return self.statuses(mal, omrade, kategori).red
 
     def utan_utfall(self, mal=None, omrade=None, kategori=None) -> int:
-        return self.statuses(mal, omrade, kategori).count(G.MISSING)
+        return self.statuses(mal, omrade, kategori).missing
 
     def antal(self, mal=None, omrade=None, kategori=None) -> int:
-        return len(self.statuses(mal, omrade, kategori))
+        return self.statuses(mal, omrade, kategori).total
 
     def sammanfattning(self, kategori=None, omrade=None) -> dict:
-        return G.summarise(self.statuses(None, omrade, kategori))
+        return G.summary_view(self.statuses(None, omrade, kategori))
 
     def belopp(self, post: str, kolumn: str = "utfall") -> str:
         return fmt_amount(self.r.ledger.value(post, kolumn))
@@ -311,7 +312,7 @@ class Context:
             status_rows.append({"kategori": kat, **s})
         return {
             "org": {"namn": org.namn, "enhet": org.enhet, "farger": dict(org.farger),
-                    "status": {k: getattr(org.status, k).model_dump() for k in G.STATUSES},
+                    "status": {s.value: getattr(org.status, s.value).model_dump() for s in G.STATUSES},
                     "malkolumner": list(org.malkolumner), "malrubriker": dict(org.malrubriker),
                     "texter": {k: self.text(v) for k, v in org.texter.items()}},
             "rapport": {"id": r.id, "titel": o.rapport.titel, "undertitel": o.rapport.undertitel or "",
@@ -328,7 +329,7 @@ class Context:
             "malsammanfattning": status_rows,
             "texter": {k: self.text(v) for k, v in o.texter.items()},
             "serier": {k: v.model_dump() for k, v in o.serier.items()},
-            "diagram": chart_views(self),  # data, caption and alt text per chart; drawn by render/charts.py
+            "diagram": chart_views(self),  # data, caption and alt text per chart (chartdata.py); drawn by charts.py
         }
 
     def budget_views(self) -> dict:

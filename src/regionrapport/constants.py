@@ -1,0 +1,38 @@
+"""Names, patterns and small look-ups used on both the fast and the full paths.
+
+This module imports nothing but the standard library's `re` and `pathlib`, so
+the cache, the CLI's quick paths (a remembered check, a no-op `build --all`)
+and the full pipeline can all share one definition of each instead of keeping
+copies "for import speed".
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ORG_FILE = "organisation.yaml"
+FORMATS = ("md", "docx", "pdf")  # the output formats, in the order they are written
+# A report or budget id: a plain file name, never a path (`..` is refused separately).
+REPORT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+EPS = 1e-9  # two figures closer than this are the same figure
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+          "november", "december")
+
+
+def is_report_id(text: str) -> bool:
+    """A plain name (letters, digits, `_.-`), never a path."""
+    return bool(REPORT_ID.match(text)) and ".." not in text
+
+
+def find_root(start: Path | None = None) -> Path | None:
+    """The nearest folder upwards with organisation.yaml, or None (project.find_root raises instead)."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / ORG_FILE).is_file():
+            return d
+    return None
+
+
+def report_ids(root: Path) -> list[str]:
+    """The project's reports: the outcomes files under data/outcomes/."""
+    return sorted(p.stem for p in (root / "data" / "outcomes").glob("*.yaml"))
