@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -165,3 +166,68 @@ def test_unknown_report_or_revision_is_a_usage_error(repo):
     assert r.returncode == 2 and "delar-mars-2024" in r.stderr and "Traceback" not in r.stderr
     r = rapport("diff", "--base", "finns-inte", cwd=repo)
     assert r.returncode == 2 and "finns-inte" in r.stderr
+
+
+# -- the Markdown is a pull-request comment: nothing from the data may shape it ---------------------
+HOSTILE = ("Sjukhus|vård `kod` <img src=x onerror=alert(1)> *fet* _kursiv_ ~~struken~~ [länk](https://evil.example) "
+           "@octocat fixar #123, se https://evil.example och www.evil.example \u202eESREVER")
+
+
+def _assert_inert(md: str) -> None:
+    """No forged block, mention, reference, link, HTML or table cell in a diff comment."""
+    own_headings = {"### Vad ändringen gör med rapporterna"}
+    for line in md.splitlines():
+        assert not line.startswith("#") or line in own_headings or line.startswith("#### "), line
+        assert not re.match(r"\s*(>|\d+[.)]\s|[-+*]\s+([-+#>]|\*\s|\d+[.)]))", line), line
+    assert "@octocat" not in md and "#123" not in md, "mentions and references must be broken"
+    assert "https://" not in md and "www.evil" not in md, "bare URLs must not be autolinked"
+    assert not re.search(r"(?<!\\)<(img|script|b>)|(?<!\\)\]\(", md), "HTML and links only escaped"
+    assert "\u202e" not in md
+    for raw in ("`kod`", "*fet*", "_kursiv_", "~~struken~~"):
+        assert raw not in md, raw
+
+
+def test_markdown_escapes_hostile_names_and_texts(repo):
+    edit(repo, BUDGET, "sjukhusvard: Sjukhusvård", f"sjukhusvard: {json.dumps(HOSTILE)}")
+    one_unit_moves(repo)
+    md = render_markdown(diff(repo, [REPORT]))
+    _assert_inert(md)
+    row = next(line for line in md.splitlines() if "Sjukhus" in line and line.startswith("|"))
+    cells = re.split(r"(?<!\\)\|", row)[1:-1]
+    assert len(cells) == 5, row  # the pipe in the name is a character, not a cell border
+    assert "Sjukhus\\|vård" in cells[0] and "\\`kod\\`" in cells[0] and "@&#8203;octocat" in cells[0]
+
+
+def test_newline_in_a_yaml_key_forges_nothing(repo):
+    """A key with a line break is an unknown key (RR010), listed in the comment: on one line."""
+    forged = "x\\n\\n# Rubrik\\n\\n@octocat \\u0060rm -rf\\u0060 #123\\n- [ ] https://evil.example"
+    edit(repo, OUTCOMES, "  sjukhusvard:\n    utfall: -1048", f"  sjukhusvard:\n    \"{forged}\": 1\n    utfall: -1047")
+    res = diff(repo, [REPORT])
+    assert res.unreadable
+    md = render_markdown(res)
+    _assert_inert(md)
+    assert "RR010" in md and "Rubrik" in md
+
+
+def test_markdown_escaping_of_texts_in_word_diffs():
+    from regionrapport.commands.diff import DiffResult, ReportDiff, Side, word_diff
+
+    text = "Rad ett\n# Rubrik\n> citat\n1. lista @octocat #123 <b>html</b> `kod`"
+    r = ReportDiff("r", "Titel\n# Falsk rubrik", "changed")
+    r.texts.append({"where": "Text\n## inledning", "before": "", "after": text, "words": word_diff("", text)})
+    r.metrics.append({"metric": "m", "name": "# Mätetal\n@octocat", "field": "utfall", "before": "1", "after": "2"})
+    r.added.append({"kind": "mätetal", "id": "m2", "name": "- [x] klart"})
+    md = render_markdown(DiffResult(Side("main", "a" * 40, "aaaaaaa"), Side("arbetskopian", None), [r]))
+    _assert_inert(md)
+    assert "- \\# Mätetal @&#8203;octocat, utfall: 1 → 2" in md
+    assert "#### r: Titel # Falsk rubrik" in md
+
+
+def test_text_output_keeps_one_line_per_change():
+    from regionrapport.commands.diff import DiffResult, ReportDiff, Side
+
+    r = ReportDiff("r", "Titel", "changed")
+    r.metrics.append({"metric": "m", "name": "Namn\nfalsk rad \x1b[31mröd", "field": "utfall", "before": "1", "after": "2"})
+    text = render_text(DiffResult(Side("main", "a" * 40, "aaaaaaa"), Side("arbetskopian", None), [r]))
+    assert "\x1b" not in text
+    assert "    Namn falsk rad [31mröd, utfall: 1 → 2" in text.splitlines()

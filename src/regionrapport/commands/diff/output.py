@@ -91,15 +91,7 @@ _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 # control characters and the bidirectional overrides that make a text display as another
 _INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
 # what GitHub turns into a mention, a reference or a link; the space goes right after the match
-_AUTOLINKED = re.compile(r"@(?=[A-Za-z0-9])|#(?=\d)|\b(?:https?|ftp)(?=:)|\bw(?=ww\.)|\bW(?=WW\.)", re.I)
-MD_MAX_CHARS = 60_000  # GitHub refuses a comment of more than 65 536 characters
-ZWSP = "&#8203;"  # a zero-width space as an entity: GitHub renders it, and it stays visible in the source
-_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
-# control characters and the bidirectional overrides that can make a text display as another
-_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
-_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()<>#+!|~&:@-]")
-# after escaping: "@name", "#12", "http(s)://", "www." (the first character is kept, the space goes after it)
-_AUTOLINKED = re.compile(r"@(?=[A-Za-z0-9])|#(?=\d)|(?<=[Hh]ttp)s?\\:|(?<=[Hh]ttps)\\:|[Ww](?=[Ww][Ww]\.)")
+_AUTOLINKED = re.compile(r"@(?=[A-Za-z0-9])|#(?=\d)|\b(?:https?|ftp)(?=:)|\bw(?=ww\.)", re.I)
 MD_FOLD = 10  # longer lists are folded into <details>
 MD_MAX_ROWS = 300  # a PR comment holds 65 536 characters
 
