@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test check bench schema clean bytecode lock
+.PHONY: report test check bench schema clean bytecode lock golden
 
 # Installs exactly the versions in requirements/lock.txt, each checked against its hash;
 # the package itself is installed without touching the index (its build tools are locked too).
@@ -37,6 +37,12 @@ check: bytecode
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Rewrite the golden outputs (tests/golden/) from the current code, after an intended
+# change to templates, data or rules; review with `git diff tests/golden` and commit.
+golden: $(STAMP)
+	$(BIN)/python -m pytest -q --update-golden tests/test_golden.py tests/checks/test_cases.py
+	@git status --short tests/golden || true
 
 schema: $(STAMP)
 	$(BIN)/rapport schema

@@ -1,6 +1,7 @@
 """Shared fixtures: the repository's own example project, and throwaway copies of it."""
 from __future__ import annotations
 
+import difflib
 import re
 import shutil
 from pathlib import Path
@@ -8,6 +9,52 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="Write tests/golden/ from the current code instead of comparing with it (make golden).")
+
+
+@pytest.fixture
+def golden(request):
+    """`golden(name, text)`: the text must equal tests/golden/NAME byte for byte.
+
+    After an intended change to templates, data or rules, `make golden` (pytest
+    --update-golden) writes the new snapshots; review them with `git diff tests/golden`."""
+    update = request.config.getoption("--update-golden")
+
+    def compare(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists() or path.read_bytes() != text.encode("utf-8"):
+                path.write_bytes(text.encode("utf-8"))
+            return
+        assert path.exists(), f"tests/golden/{name} is missing: run `make golden` and commit it"
+        expected = path.read_bytes().decode("utf-8")
+        if text != expected:
+            lines = list(difflib.unified_diff(expected.splitlines(), text.splitlines(), f"golden/{name}", "now",
+                                              lineterm="", n=1))
+            shown = "\n".join(lines[:80]) + ("\n..." if len(lines) > 80 else "")
+            pytest.fail(f"tests/golden/{name} differs from what the code produces now. If the change is "
+                        f"intended, run `make golden` and commit the new snapshot.\n{shown}", pytrace=False)
+
+    return compare
+
+
+def _outputs_in_the_tree() -> set[Path]:
+    return {p for d in [ROOT / "out", *ROOT.glob("examples/*/out")] for p in d.rglob("*")}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tests_write_nothing_into_the_tree():
+    """Tests write under tmp_path only: nothing may appear in the project's out/ folders."""
+    before = _outputs_in_the_tree()
+    yield
+    new = sorted(str(p.relative_to(ROOT)) for p in _outputs_in_the_tree() - before)
+    assert not new, f"the tests wrote into the working tree: {new[:5]}"
 
 
 @pytest.fixture(scope="session")

@@ -17,9 +17,22 @@ def section(md: str, heading: str) -> str:
     return md[start: start + len(heading) + (nxt.start() if nxt else len(md))]
 
 
-def test_outputs_exist(built_report):
-    for fmt in ("md", "docx", "pdf"):
-        assert built_report[fmt].stat().st_size > 1000
+def test_built_markdown_is_the_golden_one(built_report, golden):
+    """The build writes exactly the Markdown the golden test renders (tests/test_golden.py)."""
+    golden("reports/delar-mars-2025.md", built_report["md"].read_text(encoding="utf-8"))
+
+
+def test_docx_and_pdf_are_whole_documents(built_report):
+    import zipfile
+
+    from pypdf import PdfReader
+
+    with zipfile.ZipFile(built_report["docx"]) as z:
+        assert z.testzip() is None
+        assert "Region Kronoberg" in z.read("docProps/core.xml").decode("utf-8") + z.read("word/document.xml").decode("utf-8")
+    pdf = PdfReader(built_report["pdf"])
+    assert len(pdf.pages) >= 10
+    assert "Delårsrapport" in pdf.pages[0].extract_text()
 
 
 def test_result_per_committee_figures(built_report):

@@ -28,7 +28,8 @@ def md(norrby) -> str:
 
 
 def test_check_is_clean(repo_root):
-    proc = subprocess.run([sys.executable, "-m", "regionrapport.cli", "check", "--strict", "--project",
+    # --no-cache: a clean check would otherwise leave its stamp in the example's out/
+    proc = subprocess.run([sys.executable, "-m", "regionrapport.cli", "check", "--strict", "--no-cache", "--project",
                            str(repo_root / NORRBY)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "0 fel, 0 varningar" in proc.stderr

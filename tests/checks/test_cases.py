@@ -22,6 +22,10 @@ A case file holds:
         severity: warning            # optional, default error
     exact: true                      # default: no diagnostic beyond the expected ones
 
+Besides these expectations, each case's whole output (every message and hint,
+as `rapport check` prints it) is compared with tests/golden/diagnostics/CASE.txt;
+`make golden` rewrites those after an intended change.
+
 Lines are found by text, not hard-coded, so that editing the example data does
 not silently shift what a case asserts: a vanished anchor fails loudly instead.
 """
@@ -113,8 +117,19 @@ def test_corpus_is_large_enough():
     assert len(CASES) > len(failing), "passing cases too"
 
 
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "regionrapport"
+
+
+def snapshot(diags, root: Path) -> str:
+    """The diagnostics as `rapport check` prints them, without this machine's paths."""
+    text = render_text(diags) or "(inga diagnoser)"
+    for path, name in ((root.resolve(), "<projekt>"), (root, "<projekt>"), (PACKAGE, "<paket>")):
+        text = text.replace(str(path), name)
+    return text + "\n"
+
+
 @pytest.mark.parametrize("case_file", CASES, ids=[p.stem for p in CASES])
-def test_case(case_file, project_copy):
+def test_case(case_file, project_copy, golden):
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     for op in case["patch"]:
         apply_patch(project_copy, op)
@@ -129,3 +144,5 @@ def test_case(case_file, project_copy):
         assert not unmatched, f"{case_file.name}: unexpected diagnostics:\n{render_text(unmatched)}"
     for d in diags:
         assert d.message and "Traceback" not in d.message
+    # the whole output too, messages and hints word for word (tests/golden/diagnostics/; make golden)
+    golden(f"diagnostics/{case_file.stem}.txt", snapshot(diags, project_copy))
