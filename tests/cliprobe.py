@@ -7,14 +7,18 @@ from pathlib import Path
 
 
 def fresh_run(cwd: Path, args: list[str], after: str, before: str = "") -> subprocess.CompletedProcess:
-    """`rapport ARGS` in a new interpreter; `before` runs first, `after` (code that prints
-    what the test asserts) once the command has ended. stdout starts with 'EXIT <code>'."""
+    """`rapport ARGS` in a new interpreter, through the console script's own path (cli.entry,
+    with the start-up tricks of _startup.py) but leaving by an ordinary exit, so that `after`
+    (code that prints what the test asserts) runs once the command has ended. `before` runs
+    first. stdout starts with 'EXIT <code>'."""
     script = "\n".join([
         "import os, sys",
+        "os.environ['RAPPORT_FAST_EXIT'] = '0'",
         before,
-        "from regionrapport.cli import main",
+        "from regionrapport.cli import entry",
+        f"sys.argv = ['rapport', *{list(args)!r}]",
         "try:",
-        f"    main({list(args)!r})",
+        "    entry()",
         "except SystemExit as e:",
         "    code = e.code",
         "print('EXIT', code)",

@@ -181,13 +181,6 @@ def test_colour_only_on_a_terminal(project_copy):
     assert "\x1b[" not in piped.stdout and "RR010" in piped.stdout
 
 
-def test_check_imports_nothing_for_rendering(project_copy):
-    """`rapport check` stays fast: no charts, no pandoc, no typst (each costs 15–500 ms to import)."""
-    r = fresh_run(project_copy, ["check", "--all"],
-                  "print('HEAVY', sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'pypandoc', 'typst')))")
-    assert r.stdout.split("\n")[:2] == ["EXIT 0", "HEAVY []"], (r.stdout, r.stderr)
-
-
 def test_console_script_flushes_everything_and_keeps_the_exit_code(project_copy):
     """`rapport` leaves through os._exit (cli.entry): the output must still be whole."""
     f = project_copy / OUTCOMES
@@ -202,3 +195,28 @@ def test_console_script_flushes_everything_and_keeps_the_exit_code(project_copy)
     ok = subprocess.run([sys.executable, "-m", "regionrapport.cli", "check", "budget-2025"], cwd=project_copy,
                         capture_output=True, text=True)
     assert ok.returncode == 0 and "0 fel" in ok.stderr
+
+
+@pytest.mark.parametrize("env, fake_coverage, ordinary", [({}, False, False), ({"RAPPORT_FAST_EXIT": "0"}, False, True),
+                                                          ({}, True, True)])
+def test_fast_exit_is_switched_off_by_the_environment_and_under_coverage(project_copy, env, fake_coverage, ordinary):
+    """os._exit skips atexit handlers, where coverage writes its data: RAPPORT_FAST_EXIT=0 or a
+    running coverage measurement make the console script leave the ordinary way (_startup.py)."""
+    script = ("import atexit, sys, types\n"
+              + ("sys.modules['coverage'] = types.ModuleType('coverage')\n" if fake_coverage else "")
+              + "atexit.register(lambda: print('ORDINARY EXIT'))\n"
+              "sys.argv = ['rapport', 'check', 'budget-2025']\n"
+              "from regionrapport.cli import entry\nentry()\n")
+    r = subprocess.run([sys.executable, "-c", script], cwd=project_copy, capture_output=True, text=True,
+                       env={**os.environ, **env})
+    assert r.returncode == 0, r.stderr
+    assert ("ORDINARY EXIT" in r.stdout) is ordinary, r.stdout
+
+
+def test_library_use_runs_without_the_start_up_tricks():
+    """Importing the CLI (and running `main` in process, as CliRunner does) changes nothing global."""
+    script = ("import gc, sys\nimport regionrapport.cli\n"
+              "print(gc.isenabled(), type(sys.modules.get('pydantic.plugin._loader')).__name__)")
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                       env={k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"})
+    assert r.stdout.split() == ["True", "NoneType"], r.stdout + r.stderr

@@ -266,20 +266,6 @@ def test_investment_chart_matches_the_table(report, chart_views):
         assert s["varden"] == [report.ledger.value(p, s["kolumn"]) for p in view["poster"]]
 
 
-def test_markdown_render_does_not_import_matplotlib(repo_root):
-    code = ("import sys\nfrom pathlib import Path\nfrom regionrapport.project import load_project\n"
-            "from regionrapport.commands.check import check_report\n"
-            "from regionrapport.render.markdown import render_markdown\n"
-            "from regionrapport.render.charts import write_charts\n"
-            f"r, _ = check_report(load_project(Path({str(repo_root)!r})), {REPORT!r})\n"
-            "md = render_markdown(r)\n"
-            "assert write_charts(r, md.replace('](diagram-', '](bild-'), None) == []\n"
-            "print('matplotlib' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo_root)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False"
-
-
 # -- colours and a region's own look -----------------------------------------------------------
 def test_status_text_colours_are_readable():
     assert text_colour("#2e7d32") == "#2e7d32"  # already 4.5:1 on white

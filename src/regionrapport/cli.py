@@ -4,7 +4,6 @@ Exit codes: 0 clean, 1 problems found in the input, 2 usage or internal error.
 """
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from pathlib import Path
@@ -13,13 +12,9 @@ from typing import NoReturn
 import click
 
 from . import __version__
-from ._startup import skip_pydantic_plugin_discovery
 from .diagnostics import RENDERERS, ReportError, render_text
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-skip_pydantic_plugin_discovery()  # ~40 ms of a check; see _startup.py
-
 
 def _color(stream) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR") and not os.environ.get("CI")
@@ -57,24 +52,6 @@ project_option = click.option("--project", "project_dir", type=click.Path(file_o
 @click.version_option(__version__, prog_name="rapport")
 def main():
     """regionrapport: compile checked Swedish regional reports from YAML."""
-    # One command is a short run on bounded input (2 MB a file) that makes almost nothing
-    # cyclic; reference counting frees it. The cyclic collector would instead walk the
-    # growing heap of YAML nodes, source-map entries and models again and again: half of
-    # a check of the 100x synthetic organisation (docs/performance.md). Re-enabled when
-    # the command ends, for callers that run the CLI inside a longer process (tests).
-    if gc.isenabled():
-        gc.disable()
-        click.get_current_context().call_on_close(_resume_gc)
-
-
-def _resume_gc() -> None:
-    # The command's objects are still alive here (`rapport check` holds its report until
-    # it has exited) and all in the youngest generation: the first collection after
-    # enabling would walk every one of them (~0.2 s at 100x). freeze + unfreeze moves
-    # them to the oldest generation without a walk; they are freed by reference counting.
-    gc.freeze()
-    gc.unfreeze()
-    gc.enable()
 
 
 @main.command()
@@ -333,16 +310,11 @@ def new(report, from_id, period, date, project_dir):
 
 
 def entry() -> None:
-    """The console script `rapport`: run the command, then leave without tearing down.
+    """The console script `rapport`: the command between the start-up and exit tricks of
+    _startup.py (documented there; in-process callers such as tests use `main` without them)."""
+    from . import _startup
 
-    When a command has ended, everything it wrote is closed (outputs and stamps are
-    written with `with` and moved into place, pandoc and the worker processes have
-    been waited for); what remains is the interpreter freeing every module and object
-    one by one, ~20 ms of a 0.16 s check (docs/performance.md), for memory the
-    operating system takes back at once. So the streams are flushed and the process
-    exits with the command's code. An unexpected exception is left to Python, which
-    prints it and exits as usual; in-process callers (tests) use `main`.
-    """
+    _startup.prepare()
     try:
         main()
         code = 0
@@ -353,12 +325,7 @@ def entry() -> None:
     elif not isinstance(code, int):  # sys.exit("message"): printed, exit status 1
         print(code, file=sys.stderr)
         code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`rapport check | head`): nothing more to say
-            pass
-    os._exit(code)
+    _startup.leave(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
