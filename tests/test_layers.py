@@ -154,3 +154,18 @@ def test_a_cycle_is_caught():
     g["compute.goals"] = g["compute.goals"] | {"compute.ledger"}
     g["compute.ledger"] = g["compute.ledger"] | {"compute.goals"}
     assert ["compute.goals", "compute.ledger"] in cycles(g)
+
+
+def test_readme_layout_names_every_module():
+    """README's Layout section lists every top-level module and package (and its layer order)."""
+    readme = (PACKAGE.parents[1] / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout"):]
+    layout = layout[: layout.index("\n## ")] if "\n## " in layout else layout
+    tops = {p.name for p in PACKAGE.iterdir() if (p.suffix == ".py" and p.name != "__init__.py")
+            or (p.is_dir() and not p.name.startswith("__"))}
+    missing = sorted(t for t in tops if t.removesuffix(".py") + ("/" if not t.endswith(".py") else ".py") not in layout)
+    assert not missing, f"README's Layout section does not name {missing}"
+    for sub in ("commands", "render", "compute"):
+        for f in (PACKAGE / sub).glob("*.py"):
+            if f.name not in ("__init__.py", "__main__.py"):
+                assert f.name in layout, f"README's Layout section does not name {sub}/{f.name}"
