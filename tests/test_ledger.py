@@ -2,6 +2,7 @@
 import pytest
 
 from regionrapport.compute import Ledger, PostDef, parse_relation
+from regionrapport.compute.ledger import Where
 
 RELS = [parse_relation("avvikelse = utfall - budget"), parse_relation("prognos = arsbudget + prognos_avvikelse")]
 
@@ -33,7 +34,7 @@ def test_printed_deviation_within_tolerance_is_shown():
 def test_printed_total_outside_tolerance_is_a_finding():
     led = ledger(x=P("x", utfall=10), y=P("y", utfall=20), s=P("s", summa=["x", "y"], tryckt={"utfall": 32}))
     assert led.value("s", "utfall") == 30
-    assert [f.code for f in led.findings] == ["RR201"]
+    assert [(f.code, f.where) for f in led.findings] == [("RR201", Where("tryckt", "utfall"))]
     assert "tolerans 1" in led.findings[0].message
 
 
@@ -80,13 +81,13 @@ def test_control_sum_disagreement():
     led = ledger(a=P("a", utfall=100), b=P("b", utfall=50), c=P("c", utfall=30),
                  t=P("t", summa=["a", "b"], kontroll=[["c"]]))
     led.evaluate_all(["utfall"])
-    assert [f.code for f in led.findings] == ["RR204"]
+    assert [(f.code, f.where) for f in led.findings] == [("RR204", Where("kontroll", 0))]  # the first alternative
 
 
 def test_stored_relation_terms_must_agree():
     led = ledger(a=P("a", utfall=-79, budget=-113, avvikelse=40))
     led.evaluate_all(["utfall", "budget", "avvikelse"])
-    assert [f.code for f in led.findings] == ["RR205"]
+    assert [(f.code, f.where) for f in led.findings] == [("RR205", Where("val", "avvikelse"))]  # the stored target
 
 
 @pytest.mark.parametrize("text", ["a = b -", "= b", "a = b + + c", "a = 2 * b"])

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import model as m
 from .compute import Ledger, PostDef, parse_relation
+from .compute.ledger import DECL, SUMMA, VARAV, Where
 from .constants import ORG_FILE, REPORT_ID, is_report_id, report_ids
 from .diagnostics import Collector, Diagnostic, ReportError
 from .load import Loaded, SourceMap, load_file, surprise_hint, yaml11_surprise
@@ -429,14 +430,14 @@ def merge_posts(budget: m.Budget, outcomes: m.Outcomes, bsmap: SourceMap, osmap:
 
     def declare(pid: str, smap: SourceMap, path: tuple, kind: str) -> PostDef | None:
         if pid in posts and posts[pid].kind != "post":
-            first = posts[pid].where.get("decl")
+            first = posts[pid].where.get(DECL)
             fl = first[0].pos(first[1], "key").line if first else "?"
             collector.add(smap.diag(path, "RR106", f"Id '{pid}' är redan deklarerat (rad {fl} i {first[0].file if first else '?'}).",
                                     "Varje nämnd, enhet och post behöver ett eget id.", prefer="key"))
             return None
         p = posts.setdefault(pid, PostDef(pid, kind=kind))
         p.kind = kind if kind != "post" else p.kind
-        p.where.setdefault("decl", (smap, path))
+        p.where.setdefault(DECL, (smap, path))
         return p
 
     for cid, c in budget.namnder.items():
@@ -446,7 +447,7 @@ def merge_posts(budget: m.Budget, outcomes: m.Outcomes, bsmap: SourceMap, osmap:
         p.namn, p.kortnamn, p.kommentar, p.utan_utfall = c.namn, c.kortnamn, c.kommentar, c.utan_utfall
         if c.varav:
             p.varav, p.varav_fullstandig = list(c.varav.rader), c.varav.fullstandig
-            p.where["varav"] = (bsmap, ("namnder", cid, "varav"))
+            p.where[VARAV] = (bsmap, ("namnder", cid, "varav"))
         _store_values(p, c.values(), bsmap, ("namnder", cid), columns, collector)
         for uid, uname in c.enheter.items():
             u = declare(uid, bsmap, ("namnder", cid, "enheter", uid), "enhet")
@@ -457,7 +458,7 @@ def merge_posts(budget: m.Budget, outcomes: m.Outcomes, bsmap: SourceMap, osmap:
         for pid, post in src.items():
             p = posts.get(pid) or PostDef(pid)
             posts[pid] = p
-            p.where.setdefault("decl", (smap, ("poster", pid)))
+            p.where.setdefault(DECL, (smap, ("poster", pid)))
             base = ("poster", pid)
             for attr in ("namn", "kommentar", "fotnot"):
                 v = getattr(post, attr)
@@ -468,18 +469,18 @@ def merge_posts(budget: m.Budget, outcomes: m.Outcomes, bsmap: SourceMap, osmap:
                     collector.add(smap.diag(base + ("summa",), "RR106", f"{pid}: 'summa' anges i både budget och utfall.",
                                             "Ange summan på ett ställe."))
                 p.summa = list(post.summa)
-                p.where["summa"] = (smap, base + ("summa",))
+                p.where[SUMMA] = (smap, base + ("summa",))
             for i, alt in enumerate(post.kontroll):
-                p.where[f"kontroll.{len(p.kontroll)}"] = (smap, base + ("kontroll", i))
+                p.where[Where("kontroll", len(p.kontroll))] = (smap, base + ("kontroll", i))
                 p.kontroll.append(list(alt))
             for col, v in post.tryckt.items():
                 p.tryckt[col] = v
-                p.where[f"tryckt.{col}"] = (smap, base + ("tryckt", col))
+                p.where[Where("tryckt", col)] = (smap, base + ("tryckt", col))
                 if col not in columns:
                     collector.add(_unknown_column(smap, base + ("tryckt", col), col, columns))
             if post.varav is not None:
                 p.varav, p.varav_fullstandig = list(post.varav.rader), post.varav.fullstandig
-                p.where["varav"] = (smap, base + ("varav",))
+                p.where[VARAV] = (smap, base + ("varav",))
             _store_values(p, post.values(), smap, base, columns, collector)
     return posts
 
@@ -510,10 +511,10 @@ def _store_values(p: PostDef, values: dict, smap: SourceMap, base: tuple, column
                                         "Skriv ett tal, eller null för ett tomt fält."))
             continue
         if col in p.values:
-            other = p.where.get(f"val.{col}")
+            other = p.where.get(Where("val", col))
             collector.add(smap.diag(path, "RR106",
                                     f"{p.namn or p.id}, {col}: värdet anges två gånger (även i {other[0].file if other else '?'}).",
                                     "Varje siffra lagras en gång: ta bort den ena.", prefer="key"))
             continue
         p.values[col] = v
-        p.where[f"val.{col}"] = (smap, path)
+        p.where[Where("val", col)] = (smap, path)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 
-from ..compute.ledger import parse_term
+from ..compute.ledger import DECL, SUMMA, VARAV, Where, parse_term
 from .registry import rule
 
 
@@ -27,7 +27,7 @@ def unknown_post(report, collector):
             terms = p.summa if what == "summa" else p.varav
             if not terms:
                 continue
-            smap, path = p.where.get(what, p.where["decl"])
+            smap, path = p.where.get(Where(what), p.where[DECL])
             for i, t in enumerate(terms):
                 ref = parse_term(t)[1]
                 if ref not in posts:
@@ -35,7 +35,7 @@ def unknown_post(report, collector):
                                             f"{report.ledger.name(pid)}: '{ref}' i {what} finns inte.",
                                             _close(ref, posts) or "Deklarera posten under 'poster'."))
         for k, alt in enumerate(p.kontroll):
-            smap, path = p.where[f"kontroll.{k}"]
+            smap, path = p.where[Where("kontroll", k)]
             for i, t in enumerate(alt):
                 ref = parse_term(t)[1]
                 if ref not in posts:
@@ -226,7 +226,7 @@ def incomplete_breakdown(report, collector):
             for r in rows:
                 if r in have or r in misspelt or _value_rejected(report, r, col):
                     continue
-                smap, path = (report.smap, ("poster", r)) if r in report.outcomes.poster else posts[r].where["decl"]
+                smap, path = (report.smap, ("poster", r)) if r in report.outcomes.poster else posts[r].where[DECL]
                 collector.add(smap.diag(path, "RR111", f"{led.name(r)} saknar {col}, som de andra raderna i {led.name(pid)} har.",
                                         f"Lägg till '{col}: ...' under '{r}', eller '{col}: null' om källan visar '–'.",
                                         prefer="key"))
@@ -293,7 +293,7 @@ def post_without_name(report, collector):
     for pid in shown:
         p = report.posts.get(pid)
         if p is not None and not p.namn:
-            smap, path = p.where["decl"]
+            smap, path = p.where[DECL]
             collector.add(smap.diag(path, "RR107", f"Posten '{pid}' saknar namn.", "Lägg till 'namn:'.", prefer="key"))
 
 
@@ -327,7 +327,7 @@ def circular(report, collector):
                 # term that leads on into the cycle.
                 start, nxt = report.posts[cyc[0]], cyc[1]
                 terms = [parse_term(t)[1] for t in (start.summa or [])]
-                smap, path = start.where.get("summa") or start.where.get("varav") or start.where["decl"]
+                smap, path = start.where.get(SUMMA) or start.where.get(VARAV) or start.where[DECL]
                 if nxt in terms:
                     path = path + (terms.index(nxt),)
                 collector.add(smap.diag(path, "RR109", "Cirkulär summa: " + " → ".join(report.ledger.name(c) for c in cyc),

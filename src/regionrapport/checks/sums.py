@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from ..compute.ledger import parse_term
+from ..compute.ledger import DECL, VARAV, Where, parse_term
 from ..constants import EPS
 from ..numbers import fmt_plain
 from .registry import rule
@@ -137,7 +137,7 @@ def _where(p, *keys):
     for k in keys:
         if k and k in p.where:
             return p.where[k]
-    return p.where["decl"]
+    return p.where[DECL]
 
 
 def _from_finding(report, deps: _Deps, f) -> Problem:
@@ -148,7 +148,7 @@ def _from_finding(report, deps: _Deps, f) -> Problem:
     elif f.code in ("RR202", "RR203"):
         d = deps.union((r, col) for r in p.varav) | {("val", f.post, col)}
     elif f.code == "RR204":
-        i = int(f.where.split(".")[1]) if f.where.startswith("kontroll.") else None
+        i = f.where.key if f.where.kind == "kontroll" else None
         alt = p.kontroll[i] if i is not None and i < len(p.kontroll) else []
         # The kontroll definition itself is one of the suspects: a wrong sign there
         # breaks every column at once, and then groups them into one diagnostic.
@@ -159,15 +159,17 @@ def _from_finding(report, deps: _Deps, f) -> Problem:
     else:
         d = deps.of(f.post, col) if col else frozenset()
     own = {"RR201": ("tryckt", f.post, col), "RR202": ("val", f.post, col), "RR203": ("val", f.post, col)}.get(f.code)
-    if f.code == "RR204" and f.where.startswith("kontroll."):
-        own = ("kontroll", f.post, int(f.where.split(".")[1]))
+    if f.code == "RR204" and f.where.kind == "kontroll":
+        own = ("kontroll", f.post, f.where.key)
     if f.code == "RR205":  # the figure the ledger names: stored, else printed
-        own = ("val", f.post, f.where) if f"val.{f.where}" in p.where else ("tryckt", f.post, f.where)
+        own = ("val", f.post, f.where.key) if f.where in p.where else ("tryckt", f.post, f.where.key)
     message = f.message
     if p.kind == "namnd":
         # The ledger speaks of posts; for a committee the analyst's word is nämnden.
         message = message.replace("men posten har", "men nämnden har").replace("större än posten", "större än nämnden")
-    loc = _where(p, f.where, f"val.{f.where}", f"tryckt.{f.where}", f"val.{col}" if col else None, "varav")
+    # the figure the finding names; a stored one missing: the printed one of its column, then the breakdown
+    loc = _where(p, f.where, Where("tryckt", f.where.key) if f.where.kind == "val" else None,
+                 Where("val", col) if col else None, VARAV)
     return Problem(f.code, f.post, col, message, f.hint, loc, frozenset(d), own)
 
 
@@ -201,7 +203,7 @@ def _stored_totals(report, deps: _Deps) -> list[Problem]:
                 f"(diff {fmt_plain(abs(total - stored))}, tolerans {fmt_plain(tol)})",
                 "En summa räknas fram ur sina delar: ta bort det lagrade värdet eller rätta den del som är fel. "
                 "En summa som står tryckt i källan anges under 'tryckt'.",
-                p.where[f"val.{col}"],
+                p.where[Where("val", col)],
                 frozenset({("val", pid, col)}) | deps.union((parse_term(t)[1], col) for t in p.summa),
                 ("val", pid, col)))
     return out
@@ -233,7 +235,7 @@ def _group(problems: list[Problem]):
 def _leaf_loc(report, leaf):
     kind, pid, col = leaf
     p = report.posts[pid]
-    return p.where.get(f"{kind}.{col}") or p.where["decl"]
+    return p.where.get(Where(kind, col)) or p.where[DECL]
 
 
 def _line_of(loc) -> int:

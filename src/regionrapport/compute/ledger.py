@@ -73,6 +73,17 @@ class Val:
     computed: float | None = None
 
 
+@dataclass(frozen=True)
+class Where:
+    """What one source location of a post is the location of (a key of PostDef.where)."""
+
+    kind: str  # decl | summa | varav (the post's declaration, sum or breakdown) | val | tryckt | kontroll
+    key: str | int | None = None  # the column of a stored (val) or printed (tryckt) figure; kontroll's index
+
+
+DECL, SUMMA, VARAV = Where("decl"), Where("summa"), Where("varav")
+
+
 @dataclass
 class PostDef:
     """A post merged from budget and outcomes files."""
@@ -90,7 +101,7 @@ class PostDef:
     kind: str = "post"  # post | namnd | enhet
     kortnamn: str | None = None
     utan_utfall: str | None = None
-    where: dict[str, tuple] = field(default_factory=dict)  # what -> (SourceMap, path)
+    where: dict[Where, tuple] = field(default_factory=dict)  # what -> (SourceMap, path)
 
 
 @dataclass
@@ -102,7 +113,7 @@ class Finding:
     column: str | None
     message: str
     hint: str
-    where: str  # key into PostDef.where
+    where: Where  # key into PostDef.where
 
 
 def parse_term(t: str) -> tuple[int, str]:
@@ -248,7 +259,7 @@ class Ledger:
             f"{self.name(p.id)}, {col}: tryckt värde {self._fmt(printed)} men delarna ger {self._fmt(computed)} "
             f"(diff {self._fmt(abs(printed - computed))}, tolerans {self._fmt(tol)})",
             "Rätta den tryckta summan eller den delsiffra som är fel; ta bort 'tryckt' om källan räknat fel.",
-            f"tryckt.{col}"))
+            Where("tryckt", col)))
         return Val(computed, tol, how, computed)
 
     # -- checks -------------------------------------------------------------
@@ -270,13 +281,14 @@ class Ledger:
                         f"{self.name(p.id)}: varav-raderna summerar till {self._fmt(total)} men posten har "
                         f"{self._fmt(parent)} i {col} (diff {self._fmt(abs(total - parent))}, tolerans {self._fmt(tol)})",
                         "Rätta den varav-rad eller den summa som är fel, eller ange 'fullstandig: false' "
-                        "om raderna bara visar en del.", col))
+                        "om raderna bara visar en del.", Where("val", col)))
             elif self._same_sign(p.varav, col, parent) and abs(total) > abs(parent) + tol + EPS:
                 self.findings.append(Finding(
                     "RR203", p.id, col,
                     f"{self.name(p.id)}: de utvalda varav-raderna ({self._fmt(total)}) är större än posten "
                     f"({self._fmt(parent)}) i {col}",
-                    "En delvis uppdelning kan inte överstiga helheten: kontrollera tecken och belopp.", col))
+                    "En delvis uppdelning kan inte överstiga helheten: kontrollera tecken och belopp.",
+                    Where("val", col)))
 
     def _same_sign(self, refs, col, parent) -> bool:
         """A partial list can only be said to exceed its total when nothing unlisted could offset it:
@@ -302,7 +314,7 @@ class Ledger:
                         f"{self.name(p.id)} är {self._fmt(mine.v)} i {col}, men {parts} ger {self._fmt(total)} "
                         f"(diff {self._fmt(abs(total - mine.v))}, tolerans {self._fmt(tol)})",
                         "Samma storhet räknas på två sätt och de ska ge samma tal: rätta den siffra som är fel.",
-                        f"kontroll.{i}"))
+                        Where("kontroll", i)))
 
     def expression(self, terms: list[str]) -> str:
         """'Verksamhetens intäkter − Verksamhetens kostnader': a sum in the analyst's words."""
@@ -333,4 +345,4 @@ class Ledger:
                     f"{self.name(p.id)}: {rel.target} är {self._fmt(lhs)} men {rel.text.split('=', 1)[1].strip()} "
                     f"ger {self._fmt(rhs)} (diff {self._fmt(abs(lhs - rhs))}, tolerans {self._fmt(tol)})",
                     f"Relationen {rel.text} ska gälla; lagra två av talen och låt verktyget räkna det tredje.",
-                    given))
+                    Where("val", given)))
