@@ -17,6 +17,24 @@ def pytest_addoption(parser):
                      help="Write tests/golden/ from the current code instead of comparing with it (make golden).")
 
 
+def compare_golden(path: Path, text: str, update: bool) -> None:
+    """The text must equal the file byte for byte; with `update`, the file is (re)written instead."""
+    name = path.relative_to(GOLDEN).as_posix() if path.is_relative_to(GOLDEN) else str(path)
+    if update:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_bytes() != text.encode("utf-8"):
+            path.write_bytes(text.encode("utf-8"))
+        return
+    assert path.exists(), f"tests/golden/{name} is missing: run `make golden` and commit it"
+    expected = path.read_bytes().decode("utf-8")
+    if text != expected:
+        lines = list(difflib.unified_diff(expected.splitlines(), text.splitlines(), f"golden/{name}", "now",
+                                          lineterm="", n=1))
+        shown = "\n".join(lines[:80]) + ("\n..." if len(lines) > 80 else "")
+        pytest.fail(f"tests/golden/{name} differs from what the code produces now. If the change is "
+                    f"intended, run `make golden` and commit the new snapshot.\n{shown}", pytrace=False)
+
+
 @pytest.fixture
 def golden(request):
     """`golden(name, text)`: the text must equal tests/golden/NAME byte for byte.
@@ -24,24 +42,7 @@ def golden(request):
     After an intended change to templates, data or rules, `make golden` (pytest
     --update-golden) writes the new snapshots; review them with `git diff tests/golden`."""
     update = request.config.getoption("--update-golden")
-
-    def compare(name: str, text: str) -> None:
-        path = GOLDEN / name
-        if update:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists() or path.read_bytes() != text.encode("utf-8"):
-                path.write_bytes(text.encode("utf-8"))
-            return
-        assert path.exists(), f"tests/golden/{name} is missing: run `make golden` and commit it"
-        expected = path.read_bytes().decode("utf-8")
-        if text != expected:
-            lines = list(difflib.unified_diff(expected.splitlines(), text.splitlines(), f"golden/{name}", "now",
-                                              lineterm="", n=1))
-            shown = "\n".join(lines[:80]) + ("\n..." if len(lines) > 80 else "")
-            pytest.fail(f"tests/golden/{name} differs from what the code produces now. If the change is "
-                        f"intended, run `make golden` and commit the new snapshot.\n{shown}", pytrace=False)
-
-    return compare
+    return lambda name, text: compare_golden(GOLDEN / name, text, update)
 
 
 def _outputs_in_the_tree() -> set[Path]:

@@ -31,3 +31,17 @@ def test_markdown_matches_the_golden_output(folder, report_id, golden):
     md = render_markdown(report)
     assert str(ROOT) not in md and "/tmp/" not in md  # nothing of this machine in a snapshot
     golden(f"reports/{(folder + '/') if folder else ''}{report_id}.md", md)
+
+
+def test_a_changed_output_fails_and_update_rewrites(tmp_path):
+    from conftest import compare_golden
+
+    snap = tmp_path / "r.md"
+    compare_golden(snap, "# Rapport\n\n| a | 1 |\n", update=True)
+    compare_golden(snap, "# Rapport\n\n| a | 1 |\n", update=False)
+    with pytest.raises(pytest.fail.Exception, match=r"make golden(.|\n)*-\| a \| 1 \|(.|\n)*\+\| a \| 2 \|"):
+        compare_golden(snap, "# Rapport\n\n| a | 2 |\n", update=False)
+    compare_golden(snap, "# Rapport\n\n| a | 2 |\n", update=True)
+    assert snap.read_text(encoding="utf-8") == "# Rapport\n\n| a | 2 |\n"
+    with pytest.raises(AssertionError, match="make golden"):
+        compare_golden(tmp_path / "saknas.md", "x", update=False)
