@@ -122,7 +122,7 @@ def test_cli_writes_and_checks(tmp_path):
     r = run("--out", str(tmp_path / "s"))
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in (tmp_path / "s").iterdir()) == \
-        ["budget.schema.json", "organisation.schema.json", "outcomes.schema.json"]
+        ["budget.schema.json", "mappning.schema.json", "organisation.schema.json", "outcomes.schema.json"]
     assert run("--out", str(tmp_path / "s"), "--check").returncode == 0
     for p in (tmp_path / "s").iterdir():
         assert p.read_text(encoding="utf-8") == (ROOT / "schemas" / p.name).read_text(encoding="utf-8")

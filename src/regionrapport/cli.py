@@ -309,6 +309,46 @@ def new(report, from_id, period, date, project_dir):
     click.echo(f"Fyll i periodens värden och kör 'rapport check {report}'.", err=True)
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--into", "report", required=True, metavar="REPORT", help="The report to write the figures into.")
+@click.option("--column", "columns", multiple=True, metavar="KOLUMN",
+              help="Import only this column (repeatable; default: every column of the mapping).")
+@click.option("--period", metavar="YYYYMM", help="The last month included (default: the report's period).")
+@click.option("--mappning", "mapping", type=click.Path(dir_okay=False),
+              help="The account mapping (default: import/mappning.yaml in the project).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@project_option
+def import_(file, report, columns, period, mapping, dry_run, project_dir):
+    """Write the figures of a ledger export (SIE 4, Excel, CSV) into data/outcomes/REPORT.yaml.
+
+    Amounts are placed on posts through the mapping, rounded, reconciled with the
+    file's own totals and written in place: comments, order and every other line
+    stay as they are. Prints what changed; then run `rapport check REPORT`.
+    """
+    from .commands.import_ import run_import
+    from .diagnostics import UsageProblem
+
+    project = _project(project_dir)
+    try:
+        res = run_import(project, Path(file), report, list(columns) or None, period, dry_run,
+                         Path(mapping) if mapping else None)
+    except ReportError as e:
+        _fail(e)
+    except UsageProblem as e:
+        _refuse(e)
+    for change in res.changes:
+        click.echo(change.describe())
+    for note in res.notes:
+        click.echo(f"  {note}", err=True)
+    if not res.changes:
+        click.echo("Inga siffror ändrades.", err=True)
+    elif dry_run:
+        click.echo(f"{len(res.changes)} siffror skulle ändras (--dry-run: inget skrevs).", err=True)
+    else:
+        click.echo(f"{len(res.changes)} siffror skrivna i {res.path}. Kör 'rapport check {report}'.", err=True)
+
+
 def entry() -> None:
     """The console script `rapport`: the command between the start-up and exit tricks of
     _startup.py (documented there; in-process callers such as tests use `main` without them)."""

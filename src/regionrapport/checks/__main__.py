@@ -17,6 +17,7 @@ GROUPS = [
     ("RR4", "Periods and dates"),
     ("RR5", "Rendering"),
     ("RR6", "Untrusted input"),
+    ("RR8", "Importing ledger files (rapport import)"),
 ]
 
 

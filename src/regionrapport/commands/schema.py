@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import model as m
 from ..model.base import ID_RE
+from ..model.mapping import Mapping
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -29,6 +30,9 @@ FILES = {
     "outcomes": (m.Outcomes, "data/outcomes/ID.yaml",
                  "One report: which budget it follows, the period's figures, metric outcomes, "
                  "assessments, assignment statuses and comments."),
+    "mappning": (Mapping, "import/mappning.yaml",
+                 "The account mapping of `rapport import`: which accounts and objects (ansvar) of a ledger "
+                 "export make up which post, the unit, the sign and which amount each column takes."),
 }
 
 # Posts and committees hold one figure per column id besides their named fields.
