@@ -113,7 +113,10 @@ def _sums(data: LedgerData, kind: str, year: int, months: set[str]):
 
 
 def _kr(v: Decimal) -> str:
-    return f"{figure_text(v)} kr"
+    """-5000 -> '−5 000 kr', 700.5 -> '700,50 kr': as the analyst reads amounts."""
+    from ..numbers import fmt_number
+
+    return f"{fmt_number(float(v), 0 if v == v.to_integral_value() else 2)} kr"
 
 
 def place(mapping: Mapping, smap: SourceMap, data: LedgerData, columns: dict[str, int], mapping_file: str) -> Placed:
