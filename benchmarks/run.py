@@ -25,6 +25,10 @@ one run and are what docs/performance.md reports.
 5. `rapport build --all` of 20 reports with -j 2 / with -j 1 (-j counts conversions
    as make -j counts recipes: -j 1 runs one process at a time). The CPU time of
    each run (user + system, children included) is reported beside the wall time.
+6. `rapport import` of a SIE 4 file with 1 000 000 #TRANS lines (benchmarks/sie_generate.py)
+   into the example report (--dry-run, so every run does the same work) / a plain read of
+   the same file line by line in Python, the floor of any reader. Target: at most 5 s,
+   memory bounded: the peak RSS of the import is reported beside the file's size.
 """
 from __future__ import annotations
 
@@ -48,6 +52,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402  (benchmarks/generate.py)
+import sie_generate  # noqa: E402  (benchmarks/sie_generate.py)
 
 REPORT = "delar-mars-2025"
 FLOOR = "import pydantic, yaml, click"
@@ -144,7 +149,7 @@ def copy_project(dst: Path, src: Path = ROOT) -> Path:
 
     dst.mkdir(parents=True, exist_ok=True)
     shutil.copy(src / "organisation.yaml", dst / "organisation.yaml")
-    for d in ("data", "templates"):
+    for d in ("data", "templates", "import"):
         if (src / d).is_dir():
             shutil.copytree(src / d, dst / d)
     org = yaml.safe_load((src / "organisation.yaml").read_text(encoding="utf-8")) or {}
@@ -420,6 +425,46 @@ class Bench:
 
 
 # -- output ----------------------------------------------------------------------
+def import_bench(work: Path, proj: Path, rapport: str, env: dict, repeat: int, n_trans: int) -> Result:
+    """Measurement 6: a year's SIE 4 file through `rapport import`, against a plain read of it."""
+    count = f"{n_trans:,}".replace(",", " ")
+    r = Result("import", f"6. `rapport import` of a SIE 4 file, {count} #TRANS lines / plain read of the file",
+               target="≤ 5 s", limit=None)
+    sie = work / "huvudbok.se"
+    sie_generate.generate(sie, n_trans)
+    cmd = [rapport, "import", str(sie), "--into", REPORT, "--dry-run"]
+    floor = [sys.executable, "-c", f"for line in open({str(sie)!r}, 'rb'): pass"]
+    walls, cpus, rss = [], [], []
+    floors = []
+    for i in range(max(1, repeat) + 1):
+        for which, c in (("ours", cmd), ("floor", floor)):
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(c, cwd=proj, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - t0
+            out, err = proc.stdout.read(), proc.stderr.read()
+            proc.stdout.close(), proc.stderr.close()
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise BenchError(f"{' '.join(c)} misslyckades:\n{(err or out).decode('utf-8', 'replace')[-1500:]}")
+            if i == 0:
+                continue  # warm-up: page cache, .pyc files
+            if which == "ours":
+                walls.append(wall)
+                cpus.append(usage.ru_utime + usage.ru_stime)
+                rss.append(usage.ru_maxrss)
+            else:
+                floors.append(wall)
+    r.ours, r.base = min(walls), min(floors)
+    r.judge()
+    r.met = r.ours <= 5.0
+    size = sie.stat().st_size
+    r.detail = {"trans_lines": n_trans, "file_mb": round(size / 1e6, 1), "cpu_s": round(min(cpus), 3),
+                "peak_rss_mb": round(max(rss) / 1024, 1)}
+    r.note = f"CPU {min(cpus):.2f} s, peak RSS {max(rss) / 1024:.0f} MB for a {size / 1e6:.0f} MB file"
+    return r
+
+
 def fmt_s(x: float | None) -> str:
     if x is None:
         return "–"
@@ -446,12 +491,14 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="smoke run: one run each, no warm-up, tiny sizes")
     ap.add_argument("--scales", default="1,10,30,100", help="synthetic sizes for measurement 4 (default 1,10,30,100)")
     ap.add_argument("--reports", type=int, default=20, help="reports for measurement 5 (default 20)")
-    ap.add_argument("--only", default="1,2,3,4,5", help="which measurements to run, e.g. 1,3")
+    ap.add_argument("--only", default="1,2,3,4,5,6", help="which measurements to run, e.g. 1,3")
+    ap.add_argument("--trans", type=int, default=1_000_000, help="#TRANS lines of the SIE file of measurement 6")
     ap.add_argument("--json", type=Path, help="also write the results as JSON here")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is printed)")
     args = ap.parse_args(argv)
     if args.quick:
         args.repeat, args.scales, args.reports = 1, "1,2,3", min(args.reports, 2)
+        args.trans = min(args.trans, 20_000)
     scales = sorted({int(s) for s in args.scales.split(",") if s.strip()})
     only = {int(s) for s in args.only.split(",") if s.strip()}
 
@@ -473,7 +520,8 @@ def main(argv=None) -> int:
         full = None
         bare = None
         steps = [(1, b.full_build), (1, lambda: b.cold_build(bare)), (2, b.check), (3, lambda: b.noop(full)),
-                 (4, b.scaling), (5, b.parallel)]
+                 (4, b.scaling), (5, b.parallel),
+                 (6, lambda: import_bench(work, b.proj, b.rapport, b.env, args.repeat, args.trans))]
         for num, fn in steps:
             if num not in only:
                 continue

@@ -67,3 +67,31 @@ def test_run_quick_mode(tmp_path):
     assert results["build_cold"]["base"] == results["build"]["base"]  # both against the same bare tools
     assert set(results["build"]["detail"]["bare_steps"]) == {"pandoc → docx", "pandoc → typst", "typst compile"}
     assert "| Measurement |" in proc.stdout
+
+
+def test_import_benchmark_file_is_placed_by_the_mapping(tmp_path):
+    """benchmarks/sie_generate.py: every amount lands on a post of the example's mapping."""
+    import sie_generate
+
+    from regionrapport.commands.import_ import load_mapping
+    from regionrapport.importing.place import place
+    from regionrapport.importing.sie import read_sie
+
+    sie = tmp_path / "huvudbok.se"
+    assert sie_generate.generate(sie, 5000) == 5000
+    assert sie.read_bytes().count(b"#TRANS") == 5000
+    mapping, loaded = load_mapping(BENCH.parent, None)
+    data = read_sie(sie, "huvudbok.se", mapping.organisationsnummer)
+    placed = place(mapping, loaded.smap, data, {"utfall": 3}, "import/mappning.yaml")
+    assert placed.diagnostics == []
+    assert placed.rounded[("sjukhusvard", "utfall")] != 0
+
+
+def test_run_quick_import(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--only", "6", "--json", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    (r,) = json.loads(out.read_text(encoding="utf-8"))["results"]
+    assert r["key"] == "import" and r["ours"] > 0 and r["base"] > 0
+    assert r["detail"]["trans_lines"] == 20_000 and r["detail"]["peak_rss_mb"] > 0
