@@ -103,6 +103,12 @@ def _amount(text) -> Decimal:
     return Decimal(text)
 
 
+def _int(text) -> int:
+    if not isinstance(text, str) or not re.fullmatch(r"-?\d{1,4}", text):
+        raise ValueError(f"'{text}' ska vara ett heltal")
+    return int(text)
+
+
 def _account(text) -> str:
     if not isinstance(text, str) or not text.isdigit():
         raise ValueError(f"kontot '{text}' ska vara ett kontonummer (siffror)")
@@ -292,14 +298,14 @@ class _Reader:
         elif label == "#SIETYP":
             if not f or f[0] not in ("1", "2", "3", "4"):
                 raise ValueError(f"SIE-typ '{f[0] if f else ''}' stöds inte (1–4)")
-            self.sietyp = int(f[0])
+            self.sietyp = _int(f[0])
         elif label == "#ORGNR":
             d.orgnr = str(f[0])
             if self.orgnr and _digits(d.orgnr) != _digits(self.orgnr):
                 self.fail(no, "RR805", f"Filen gäller organisationsnummer {d.orgnr}, mappningen {self.orgnr}.",
                           "Importera filen för rätt organisation, eller rätta 'organisationsnummer' i mappningen.")
         elif label == "#RAR":
-            year = int(f[0])
+            year = _int(f[0])
             if not (_DATE.match(f[1]) and _DATE.match(f[2])) or f[1] > f[2]:
                 raise ValueError("#RAR ska ha årsnummer, startdatum och slutdatum (ÅÅÅÅMMDD)")
             first, last = f[1][:6], f[2][:6]
@@ -312,17 +318,17 @@ class _Reader:
         elif label == "#KONTO":
             d.account_names[_account(f[0])] = str(f[1]) if len(f) > 1 else ""
         elif label == "#DIM":
-            int(f[0])
+            _int(f[0])
         elif label == "#OBJEKT":
-            d.object_names[(int(f[0]), str(f[1]))] = str(f[2]) if len(f) > 2 else ""
+            d.object_names[(_int(f[0]), str(f[1]))] = str(f[2]) if len(f) > 2 else ""
         elif label in ("#IB", "#UB", "#RES"):
-            int(f[0]), _account(f[1]), _amount(f[2])
-            if int(f[0]) not in d.years:
+            _int(f[0]), _account(f[1]), _amount(f[2])
+            if _int(f[0]) not in d.years:
                 self.fail(no, "RR804", f"{label} gäller år {f[0]}, som saknar #RAR i filen.")
         elif label in ("#OIB", "#OUB"):
-            int(f[0]), _account(f[1]), _objects(f[2]), _amount(f[3])
+            _int(f[0]), _account(f[1]), _objects(f[2]), _amount(f[3])
         elif label in ("#PSALDO", "#PBUDGET"):
-            year, month, account = int(f[0]), str(f[1]), _account(f[2])
+            year, month, account = _int(f[0]), str(f[1]), _account(f[2])
             objs, amt = _objects(f[3]), _amount(f[4])
             if not re.fullmatch(r"\d{6}", month):
                 raise ValueError(f"perioden '{month}' ska skrivas ÅÅÅÅMM")
