@@ -44,10 +44,8 @@ def generate(path: Path, n_trans: int, seed: int = 1) -> int:
     written = 0
     with open(path, "w", encoding="cp437", newline="\r\n") as f:
         f.write(HEADER)
-        for a in ACCOUNTS + FINANCE + ["1930"]:
-            f.write(f'#KONTO {a} "Konto {a} Växjö"\n')
-        for o in OBJECTS:
-            f.write(f'#OBJEKT 1 "{o}" "Ansvar {o}"\n')
+        f.writelines(f'#KONTO {a} "Konto {a} Växjö"\n' for a in ACCOUNTS + FINANCE + ["1930"])
+        f.writelines(f'#OBJEKT 1 "{o}" "Ansvar {o}"\n' for o in OBJECTS)
         ver = 0
         while written < n_trans:
             ver += 1

@@ -237,9 +237,7 @@ def write_sie(path, mapping, kronor, *, extra_header: str = "", encoding: str = 
                 out.append(f'#PSALDO -1 2024{i:02d} {a} {{1 "{o}"}} {mv}.00')
         out.append(f"#PSALDO -1 202406 {a} {{}} 999999.00")
     # This year: transactions, each month's in one verification, and April's too.
-    n = 0
-    for month in (1, 2, 3, 4):
-        n += 1
+    for n, month in enumerate((1, 2, 3, 4), start=1):
         out.append(f'#VER A {n} 2025{month:02d}28 "Månad {month} \\"bokslut\\""')
         out.append("{")
         for (o, a), v in sorted(cells["utfall"].items(), key=str):

@@ -12,10 +12,10 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import importfixtures as F
 import pytest
 from click.testing import CliRunner
 
-import importfixtures as F
 from regionrapport.cli import main
 from regionrapport.diagnostics import Collector
 from regionrapport.importing.place import figure_text, round_half_away
@@ -161,7 +161,7 @@ def test_only_the_figures_change(empty_report, kronor, mapping):
             changed += 1
             # `utfall: null` -> `utfall: -1048`, `tryckt: {}` -> `tryckt: {avvikelse: 36, ...}`
             key_a, _, val_a = a.partition(":")
-            key_b, _, val_b = b.partition(":")
+            key_b = b.partition(":")[0]
             assert key_a == key_b, (a, b)
             assert val_a.strip() in ("null", "{}"), (a, b)
     assert changed > 150
@@ -269,7 +269,7 @@ def bad_account_without_object(p):
 
 
 def bad_own_totals(p):
-    lines, at = _insert_after(_lines(p), "#DIM", ['#PSALDO 0 202501 3000 {} -1.00'])
+    lines, _ = _insert_after(_lines(p), "#DIM", ['#PSALDO 0 202501 3000 {} -1.00'])
     _write(p, lines)
     return "RR812", None, "#PSALDO -1.00 kr men verifikationerna"
 
@@ -329,7 +329,7 @@ def test_sie_fields_quotes_escapes_and_object_lists():
 def test_rounding_is_half_away_from_zero_in_decimal():
     assert round_half_away(Decimal("0.5"), 0) == 1 and round_half_away(Decimal("-0.5"), 0) == -1
     assert round_half_away(Decimal("2.45"), 1) == Decimal("2.5")
-    assert round_half_away(Decimal("-1048046107") / 1_000_000, 0) == -1048
+    assert round_half_away(Decimal(-1048046107) / 1_000_000, 0) == -1048
     assert [figure_text(Decimal(x)) for x in ("-1048", "-0.20", "-0.0", "0.010", "1E+3")] == \
         ["-1048", "-0.2", "0", "0.01", "1000"]
 

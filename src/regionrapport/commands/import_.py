@@ -64,10 +64,10 @@ def _kind(path: Path) -> str:
 
 
 def load_mapping(root: Path, mapping_path: Path | None):
+    from ..importing.place import static_problems
     from ..load import load_file
     from ..model.mapping import Mapping
     from ..project import validate
-    from ..importing.place import static_problems
 
     path = mapping_path or root / MAPPING
     if not path.is_file():
@@ -86,11 +86,11 @@ def load_mapping(root: Path, mapping_path: Path | None):
 
 def run_import(project, file: Path, report_id: str, columns: list[str] | None = None, period: str | None = None,
                dry_run: bool = False, mapping_path: Path | None = None) -> ImportResult:
+    from .. import model as m
     from ..importing.place import decimals_of, figure_text, place
     from ..importing.printed import printed_totals
     from ..importing.yamledit import EditError, Editor
     from ..load import load_file, load_text
-    from .. import model as m
     from ..project import load_report, report_path_problem, validate
 
     root = project.root

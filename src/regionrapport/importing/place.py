@@ -38,7 +38,7 @@ class Selector:
     def __contains__(self, code: str) -> bool:
         return any(a <= code[:n] <= b for a, b, n in self.ranges)
 
-    def overlaps(self, other: "Selector") -> list[str]:
+    def overlaps(self, other: Selector) -> list[str]:
         """The pairs of ranges that share a code (compared as intervals of padded codes)."""
         hits = []
         for (a, b, _), text in zip(self.ranges, self.items):

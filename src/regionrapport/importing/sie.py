@@ -14,7 +14,7 @@ account and object), so memory follows the chart of accounts, not the file.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, ReportError
@@ -393,7 +393,7 @@ class _Reader:
         # Months with transactions take their amounts from the transactions; the file's own
         # period balances must then say the same (the file's own totals, checked).
         for key, amt in self.psaldo_totals.items():
-            kind, year, month, account = key
+            _, year, month, account = key
             if year in self.trans_years:
                 got = d.totals.get(key, Decimal(0))
                 if got != amt:

@@ -144,8 +144,7 @@ def _xlsx_rows(path: Path, display: str, spec: TableExport):
             ws = wb[spec.blad]
         else:
             ws = wb.worksheets[0]
-        for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            yield i, row
+        yield from enumerate(ws.iter_rows(values_only=True), start=1)
     finally:
         wb.close()
 
