@@ -38,8 +38,10 @@ _AMOUNT = re.compile(r"^-?\d+(?:\.\d+)?$")
 _DATE = re.compile(r"^\d{8}$")
 _UNESCAPE = re.compile(r"\\(.)")
 # The common #TRANS line, taken without the general tokenizer (1 000 000 of them in a year's file).
-_TRANS = re.compile(rb'\s*#TRANS\s+(\d+)\s+\{([^{}"]*(?:"(?:[^"\\]|\\.)*"[^{}"]*)*)\}\s+(-?\d+)(?:\.(\d\d?))?'
-                    rb'(?:\s+(\d{8}))?(?:\s|$)')
+# One match per line of a block of whole lines: a #TRANS line (the common shape: account,
+# object list, amount, optional date, anything after) in groups 1-5, any other line in group 6.
+_LINES = re.compile(rb'^[ \t]*#TRANS[ \t]+(\d+)[ \t]+\{([^{}"\n]*(?:"(?:[^"\\\n]|\\.)*"[^{}"\n]*)*)\}[ \t]+'
+                    rb'(-?\d+)(?:\.(\d\d?))?(?:[ \t]+(\d{8}))?(?:[ \t][^\n]*)?\r?$|^([^\n]*)$', re.M)
 _CP437_SWEDISH = frozenset(b"\x84\x86\x8e\x8f\x94\x99\x81\x9a\x82\x90")
 _LATIN1_SWEDISH = frozenset(b"\xc4\xc5\xd6\xe4\xe5\xf6\xe9\xc9\xfc\xdc")
 
@@ -144,15 +146,18 @@ def read_sie(path: Path, display: str, orgnr: str | None = None) -> LedgerData:
             chunk = f.read(CHUNK)
             if not chunk:
                 break
-            parts = (rest + chunk).split(b"\n")
-            rest = parts.pop()
+            buf = rest + chunk
+            cut = buf.rfind(b"\n")
+            if cut < 0:
+                rest = buf
+            else:
+                line_no = reader.lines(buf[:cut], line_no)
+                rest = buf[cut + 1:]
             if len(rest) > MAX_LINE:
-                reader.fail(line_no + len(parts) + 1, "RR801", f"En rad är längre än {MAX_LINE // 1024} kB.",
+                reader.fail(line_no + 1, "RR801", f"En rad är längre än {MAX_LINE // 1024} kB.",
                             "Filen är inte en SIE-fil eller är skadad.")
-            line_no = reader.lines(parts, line_no)
         if rest.strip():
-            line_no += 1
-            reader.line(rest, line_no)
+            line_no = reader.lines(rest, line_no)
     reader.finish(line_no)
     return data
 
@@ -189,6 +194,8 @@ class _Reader:
         return y
 
     def line(self, raw: bytes, no: int) -> None:
+        if len(raw) > MAX_LINE:
+            self.fail(no, "RR801", f"En rad är längre än {MAX_LINE // 1024} kB.", "Filen är inte en SIE-fil eller är skadad.")
         if not raw.isascii():
             why = _encoding_problem(raw)
             if why:
@@ -229,24 +236,26 @@ class _Reader:
             self.fail(no, "RR801", f"Felaktig {label}-rad: {msg}.",
                       "Jämför med SIE-formatet (sie.se); filen kan vara avkortad eller handredigerad.")
 
-    def lines(self, parts: list[bytes], no: int) -> int:
-        """Read a chunk's lines; returns the number of the last one.
+    def lines(self, block: bytes, no: int) -> int:
+        """Read a block of whole lines (no final newline); returns the number of the last one.
 
         The hot path (a year's file has a million #TRANS lines) stays in this loop: a
         transaction's fields stay bytes and are summed in öre per (month, account, object
         list) as they stand; finish() parses each distinct object list once and spreads
         the sums on accounts and objects.
         """
-        match = _TRANS.match
         sums = self.trans_sums
         months = self.trans_months
-        for raw in parts:
+        in_ver = self.in_ver
+        for account, objs, whole, frac, date, other in _LINES.findall(block):
             no += 1
-            m = match(raw)
-            if m is None or not self.in_ver or not raw.isascii():
-                self.line(raw, no)  # everything else, and a #TRANS that needs a closer look
+            if not account:
+                self.line(other, no)  # every other record, and a #TRANS of an unusual shape
+                in_ver = self.in_ver
                 continue
-            account, objs, whole, frac, date = m.groups()
+            if not in_ver:
+                self.fail(no, "RR801", "#TRANS utanför ett verifikationsblock.",
+                          "En #TRANS-rad står mellan { och } efter en #VER.")
             month = date[:6] if date else self.ver_month
             if month not in months:
                 self.year_of(month.decode("ascii"), no)
