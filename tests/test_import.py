@@ -350,13 +350,3 @@ def test_editor_keeps_comments_flow_mappings_and_line_endings():
     assert ed.text() == ("poster:\r\n  c:\r\n    utfall: 6\r\n  a:  # kommentar\r\n    utfall: -0.2   # källan: x\r\n"
                          "    tryckt: {utfall: 3}\r\n  b:\r\n    budget: 5\r\n    tryckt: {utfall: 4, budget: 1}\r\n"
                          "    namn: B\r\n")
-
-
-def test_check_does_not_load_the_import_code(repo_root):
-    from cliprobe import fresh_run
-
-    r = fresh_run(repo_root, ["check", "--no-cache", F.REPORT],
-                  after="print(sorted(m for m in sys.modules if m.startswith(('openpyxl', 'regionrapport.importing', "
-                        "'regionrapport.commands.import_', 'regionrapport.model.mapping'))))")
-    assert "EXIT 0" in r.stdout, r.stdout + r.stderr
-    assert r.stdout.strip().endswith("[]"), r.stdout

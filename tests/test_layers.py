@@ -1,4 +1,4 @@
-"""Imports run one way: cli -> commands -> project -> {checks, render} -> {load, compute} -> the base.
+"""Imports run one way: cli -> commands -> project -> {checks, render, importing} -> {load, compute} -> the base.
 
 Every import of the package's own modules, at the top of a file or inside a
 function (a lazy import is still a dependency), is read with `ast` and checked
@@ -21,7 +21,7 @@ LAYERS = {
     "__init__": 0, "diagnostics": 0, "model": 0, "numbers": 0, "constants": 0, "paths": 0,
     "fingerprint": 1, "style": 1, "_startup": 1,
     "load": 2, "compute": 2,
-    "checks": 3, "render": 3,
+    "checks": 3, "render": 3, "importing": 3,
     "project": 4,
     "commands": 5,
     "cli": 6,

@@ -3,7 +3,7 @@
 They are raised by importing/ and commands/import_.py; registered here so that every
 code a user can see is documented. The report's YAML is never touched when one fires.
 """
-from . import documented
+from .registry import documented
 
 documented("RR801", "Malformed SIE line", """
 A line of the SIE file cannot be read: a field is missing, an amount is not a
