@@ -10,6 +10,7 @@ record where every key and value stands.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,7 @@ class Loaded:
     data: object
     smap: SourceMap
     path: Path
+    digest: str = ""  # sha256 of the bytes parsed (load_file): what the cache keys on
 
 
 def _mark(node) -> Pos:
@@ -93,6 +95,17 @@ def _excerpt(text: str, line: int) -> str:
 def load_file(path: Path, root: Path | None = None, display: str | None = None) -> Loaded:
     """Load one YAML file. Raises ReportError with located diagnostics on bad input."""
     name = display or relpath(path, root)
+    data = read_bytes(path, name, root)
+    loaded = load_text(decode(data, name), name)
+    # The digest of exactly these bytes: a cache stamp keyed on it describes what this
+    # run parsed, even when the file (or the target of a symlink) changes meanwhile.
+    loaded.digest = hashlib.sha256(data).hexdigest()
+    return loaded
+
+
+def read_bytes(path: Path, name: str, root: Path | None = None) -> bytes:
+    """A YAML file's bytes, refused before reading when it is absurdly large or (given the
+    project's root) lies outside the project."""
     if root is not None:
         why = outside_project(root, path)
         if why:  # refused before reading: not a byte of another file reaches a message
@@ -104,19 +117,32 @@ def load_file(path: Path, root: Path | None = None, display: str | None = None) 
     except FileNotFoundError:
         raise ReportError([Diagnostic(name, 1, 1, "RR001", f"Filen {name} finns inte.",
                                       "Kontrollera namnet; rapporter ligger i data/outcomes/, budgetar i data/budget/.")])
-    # Refused before reading: a runaway file must not cost time or memory.
-    if size > MAX_BYTES:
+    # Refused before reading: a runaway file must not cost time or memory. The read is
+    # bounded too, for a file that grows meanwhile or a device that reports no size.
+    data = b""
+    if size <= MAX_BYTES:
+        try:
+            with open(path, "rb") as f:
+                data = f.read(MAX_BYTES + 1)
+        except OSError as e:  # a folder, a broken symlink, no permission
+            raise ReportError([Diagnostic(name, 1, 1, "RR001", f"Filen {name} kan inte läsas: {e.strerror or e}.",
+                                          "Kontrollera att sökvägen är en vanlig fil som går att läsa.")])
+    if size > MAX_BYTES or len(data) > MAX_BYTES:
+        size = max(size, len(data))
         raise ReportError([Diagnostic(name, 1, 1, "RR003",
                                       f"Filen är {size // 1024} kB, gränsen är {MAX_BYTES // 1024} kB.",
                                       "Dela upp filen eller kontrollera att den inte genererats fel.")])
-    data = path.read_bytes()
+    return data
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text, or RR002 at the line of the first byte that is not."""
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[:e.start].count(b"\n") + 1
         raise ReportError([Diagnostic(name, line, 1, "RR002", "Filen är inte sparad som UTF-8.",
                                       "Spara om filen som UTF-8 (utan BOM) i editorn.")])
-    return load_text(text, name)
 
 
 # A superset of checks/untrusted.py's patterns as they can stand in YAML source: a

@@ -27,6 +27,7 @@ class Project:
     root: Path
     org: m.Organisation
     org_smap: SourceMap
+    org_digest: str = ""  # sha256 of the organisation.yaml bytes this project was validated from
 
     @property
     def outcomes_dir(self) -> Path:
@@ -57,6 +58,7 @@ class Report:
     columns: dict[str, m.organisation.Column]
     posts: dict[str, PostDef]
     files: list[Path] = field(default_factory=list)  # every input file, for the build cache
+    digests: dict[Path, str] = field(default_factory=dict)  # file -> sha256 of the bytes parsed (cache key)
 
     @property
     def org(self) -> m.Organisation:
@@ -337,7 +339,7 @@ def load_project(root: Path | None = None) -> Project:
                 collector.add(loaded.smap.diag(("relationer", i), "RR016", str(e)))
     if collector.errors:
         raise ReportError(collector.errors)
-    return Project(root, org, loaded.smap)
+    return Project(root, org, loaded.smap, loaded.digest)
 
 
 def report_path_problem(project: Project, report_id: str) -> list[Diagnostic]:
@@ -415,10 +417,12 @@ def assemble(project, report_id, outcomes, budget, out_loaded, budget_loaded, co
                 continue
             relations.append(rel)
     ledger = Ledger(posts, relations, org.avrundning, fmt=fmt_plain)
+    files = [project.root / ORG_FILE, project.outcomes_dir / f"{report_id}.yaml",
+             project.budget_dir / f"{outcomes.rapport.budget}.yaml"]
     report = Report(report_id, project, outcomes, budget, out_loaded.smap, budget_loaded.smap,
-                    outcomes.rapport.budget, ledger, columns, posts,
-                    files=[project.root / ORG_FILE, project.outcomes_dir / f"{report_id}.yaml",
-                           project.budget_dir / f"{outcomes.rapport.budget}.yaml"])
+                    outcomes.rapport.budget, ledger, columns, posts, files=files,
+                    digests={f: d for f, d in zip(files, (project.org_digest, out_loaded.digest, budget_loaded.digest))
+                             if d})
     run_model_checks(report, collector)
     return report
 

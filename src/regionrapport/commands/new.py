@@ -277,7 +277,7 @@ def _with_header(text: str, plan: Plan) -> str:
 # -- the command -------------------------------------------------------------------
 def new_report(project, new_id: str, from_id: str, period: str | None = None, date: dt.date | None = None) -> NewResult:
     from .. import model as m
-    from ..load import load_text
+    from ..load import decode, load_text, read_bytes
     from ..project import validate, validate_report_id
 
     validate_report_id(new_id)
@@ -290,9 +290,11 @@ def new_report(project, new_id: str, from_id: str, period: str | None = None, da
     if not src.is_file():
         known = ", ".join(project.report_ids()) or "(inga)"
         raise UsageProblem(f"Rapporten '{from_id}' finns inte i data/outcomes/.", f"Rapporter: {known}")
-    text = src.read_text(encoding="utf-8")
+    # Through the loader's own steps: size limit, UTF-8 (RR002 at the line), syntax.
+    name = f"data/outcomes/{from_id}.yaml"
+    text = decode(read_bytes(src, name, project.root), name)
     collector = Collector()
-    old = validate(m.Outcomes, load_text(text, f"data/outcomes/{from_id}.yaml"), collector)
+    old = validate(m.Outcomes, load_text(text, name), collector)
     if old is None:
         raise ReportError(collector.errors)
 
