@@ -80,6 +80,11 @@ def check(reports, all_, fmt, strict, project_dir, no_cache):
 
         root = quick_root(Path(project_dir) if project_dir else None)
         if root is not None:
+            from .commands.outdir import cache_problem
+
+            problem = cache_problem(root / "out")
+            if problem is not None:  # checked all the same; only not remembered there
+                click.echo(f"{render_text([problem], color=_color(sys.stderr))}\n    Kontrollerna minns inte.", err=True)
             ids = quick_ids(root) if all_ or not reports else list(reports)
             known = C.remembered(root, ids, root / "out")
             if ids and len(known) == len(ids):
@@ -137,7 +142,7 @@ def _print_and_exit(result, diags, fmt: str, strict: bool) -> NoReturn:
 @click.option("--all", "all_", is_flag=True, help="Build every report under data/outcomes/.")
 @click.option("--format", "formats", default="md,docx,pdf", show_default=True,
               help="Comma-separated output formats: md, docx, pdf.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Output folder (default: out/ in the project).")
+@click.option("--out", "out_dir", type=click.Path(), help="Output folder (default: out/ in the project).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Conversions (pandoc, typst) at the same time, counted as make -j counts: each report "
@@ -181,7 +186,7 @@ def build(reports, all_, formats, out_dir, strict, jobs, force, project_dir):
         summary = build_all.run(root, ids, wanted, Path(out_dir) if out_dir else None, strict, force, jobs, reporter)
     except ReportError as e:
         _fail(e)
-    sys.exit(EXIT_USAGE if summary.crashed else EXIT_PROBLEMS if summary.failed else EXIT_OK)
+    sys.exit(EXIT_USAGE if summary.crashed or summary.blocked else EXIT_PROBLEMS if summary.failed else EXIT_OK)
 
 
 def _plain_existing(root: Path, rid: str) -> bool:

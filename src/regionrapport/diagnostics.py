@@ -36,6 +36,12 @@ class ReportError(Exception):
         super().__init__("\n".join(format_text_line(d) for d in self.diagnostics))
 
 
+class OutputProblem(ReportError):
+    """The outputs cannot be written where asked (a full or read-only disk, a file or a
+    symbolic link where a folder should be): not the input's fault, so exit 2. The old
+    outputs are left as they were."""
+
+
 class UsageProblem(Exception):
     """A request that cannot be carried out as asked (exit 2): no git repository,
     a file in the way, an unknown revision. The message is the whole story."""

@@ -17,18 +17,35 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def file_hash(path: Path) -> str | None:
+    """sha256 of the file's content (through a symlink: its target's), or None when it
+    cannot be read (missing, a folder, a name too long, no permission): never equal to
+    a stamp's digest, so the report is checked or built afresh and that reports why."""
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+    except OSError:
         return None
 
 
 def tree_files(folder: Path) -> list[Path]:
-    """The files under a folder, sorted; hidden files and bytecode left out."""
+    """The files under a folder, sorted; hidden files and bytecode left out. Symlinked
+    folders are followed, as the template loader follows them (a template behind one
+    is an input too), each real folder once (a link loop ends)."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith("."))
+    out, seen = [], set()
+    for here, dirs, files in os.walk(folder, followlinks=True):
+        try:
+            st = os.stat(here)
+        except OSError:
+            dirs[:] = []
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        out += [Path(here) / f for f in files if not f.startswith(".") and os.path.isfile(os.path.join(here, f))]
+    return sorted(out)
 
 
 _TOOL: str | None = None

@@ -17,6 +17,7 @@ GROUPS = [
     ("RR4", "Periods and dates"),
     ("RR5", "Rendering"),
     ("RR6", "Untrusted input"),
+    ("RR64", "Output and cache folders"),  # not the input's fault: exit code 2
     ("RR8", "Importing ledger files (rapport import)"),
 ]
 
@@ -36,8 +37,11 @@ def rules_markdown() -> str:
     ]
     codes = sorted(RULES)
     out += [f"| [{c}](#{c.lower()}) | {RULES[c].summary} |" for c in codes]
+    def group_of(code: str) -> str:  # the longest prefix that fits: RR641 goes to RR64, not RR6
+        return max((p for p, _ in GROUPS if code.startswith(p)), key=len, default="")
+
     for prefix, title in GROUPS:
-        group = [c for c in codes if c.startswith(prefix)]
+        group = [c for c in codes if group_of(c) == prefix]
         if not group:
             continue
         out += ["", f"## {title}"]

@@ -1,9 +1,6 @@
 """`rapport build`: check, render Markdown, convert to DOCX and PDF, write atomically."""
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +8,7 @@ from ..constants import FORMATS
 from ..diagnostics import ReportError
 from ..fingerprint import file_hash, tool_fingerprint, tree_files
 from ..project import Project
+from . import outdir
 from .check import check_report
 
 
@@ -21,6 +19,7 @@ class BuildResult:
     warnings: list = field(default_factory=list)
     skipped: bool = False
     inputs: list[Path] = field(default_factory=list)  # files the build read (Report.files), for the cache
+    digests: dict = field(default_factory=dict)  # Report.digests: the bytes those files held when parsed
 
 
 def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | None = None,
@@ -36,30 +35,31 @@ def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | No
     from ..render.markdown import render_markdown
 
     md = render_markdown(report)
-    out_dir = (out_root or project.root / "out") / report_id
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # Everything is written into a scratch folder beside the outputs and moved into
-    # place only when every format has succeeded: never a half-written report.
-    tmp = Path(tempfile.mkdtemp(prefix=f".{report_id}-", dir=out_dir))
+    out_root = Path(out_root or project.root / "out")
+    # Everything is written into a scratch folder and the finished set replaces
+    # out/REPORT/ as a whole, only when every format has succeeded (commands/outdir.py):
+    # never a half-written report, never new Markdown beside an old PDF.
+    scratch = outdir.start(out_root, report_id)
     try:
-        files = {"md": tmp / f"{report_id}.md"}
+        outdir.cache_folder(out_root)  # where the stamp goes: a real folder, not a link out of out/
+        # Work files carry no report id: only the final names do, so an id as long as the
+        # file system allows still fits (REPORT.docx, not REPORT.docx.log).
+        files = {"md": scratch / "rapport.md"}
         files["md"].write_text(md, encoding="utf-8")
         if "docx" in formats or "pdf" in formats:
             from ..render.charts import write_charts  # matplotlib itself only when the Markdown shows a chart
 
             # Into the scratch folder, before pandoc embeds them (DOCX) and typst compiles them (PDF).
-            charts_cache = out_dir.parent / ".rapport-cache" / "charts"  # beside the build cache's stamps
-            _convert(project, report, formats, tmp, files, lambda: write_charts(report, md, tmp, charts_cache),
-                     slots)
-        outputs = []
-        for fmt in FORMATS:
-            if fmt in formats:
-                final = out_dir / f"{report_id}.{fmt}"
-                os.replace(files[fmt], final)
-                outputs.append(final)
-        return BuildResult(report_id, outputs, warnings, inputs=list(report.files))
+            charts_cache = outdir.cache_folder(out_root, "charts")  # beside the build cache's stamps
+            _convert(project, report, formats, scratch, files,
+                     lambda: write_charts(report, md, scratch, charts_cache), slots)
+        final = {f"{report_id}.{fmt}": files[fmt] for fmt in FORMATS if fmt in formats}
+        outputs = outdir.publish(scratch, out_root, report_id, final)
+        return BuildResult(report_id, outputs, warnings, inputs=list(report.files), digests=dict(report.digests))
+    except OSError as e:
+        raise outdir.write_problem(e, out_root / report_id) from None
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        outdir.discard(scratch)
 
 
 def cached_build(project, report_id: str, formats=FORMATS, out_root: Path | None = None, strict: bool = False,
@@ -84,7 +84,7 @@ def cached_build(project, report_id: str, formats=FORMATS, out_root: Path | None
     if not read:
         return res  # a build that does not say what it read cannot be cached safely
 
-    inputs = input_digests(project, read, before)
+    inputs = input_digests(project, read, before, getattr(res, "digests", None))
     out_dir = out_root / report_id
     outputs = {}
     # Every file in the report's folder, not only the documents: the Markdown refers to
@@ -97,8 +97,16 @@ def cached_build(project, report_id: str, formats=FORMATS, out_root: Path | None
         digest = file_hash(p)
         if digest is not None:
             outputs[name] = digest
-    Stamp(list(formats), tool_fingerprint(), inputs, outputs,
-          [w.as_dict() for w in res.warnings]).write(stamp_path(out_root, report_id))
+    stamp = stamp_path(out_root, report_id)
+    try:
+        Stamp(list(formats), tool_fingerprint(), inputs, outputs, [w.as_dict() for w in res.warnings]).write(stamp)
+    except OSError:
+        # Built but not remembered (a full disk): the old stamp must not vouch for the
+        # new outputs either. It would not (their digests differ), but remove it anyway.
+        try:
+            stamp.unlink(missing_ok=True)
+        except OSError:
+            pass
     return res
 
 
@@ -119,21 +127,21 @@ def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambd
     procs = []
     try:
         if "pdf" in formats:
-            typ = tmp / f"{report.id}.typ"
+            typ = tmp / "rapport.typ"
             typst_proc = P.start_pandoc(files["md"], "typst", style, date, P.typst_args(style, date), typ)
             procs.append((typst_proc, "typst"))
             if not overlap:
                 P.finish(typst_proc, "typst")
         draw_charts()
         if "docx" in formats:
-            files["docx"] = tmp / f"{report.id}.docx"
+            files["docx"] = tmp / "rapport.docx"
             procs.append((P.start_pandoc(files["md"], "docx", style, date, P.docx_args(style), files["docx"]), "docx"))
             if not overlap:
                 P.finish(procs[-1][0], "docx")
         if "pdf" in formats:
             if overlap:
                 P.finish(typst_proc, "typst")
-            files["pdf"] = tmp / f"{report.id}.pdf"
+            files["pdf"] = tmp / "rapport.pdf"
             files["pdf"].write_bytes(P.compile_pdf(typ, date, tmp))
         if overlap:
             for proc, what in procs:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from ..constants import FORMATS, ORG_FILE, find_root, is_report_id, report_ids  # noqa: F401  (find_root, report_ids: the CLI's quick paths)
 from ..fingerprint import file_hash, tool_fingerprint, tree_files
+from .outdir import cache_problem
 
 STAMP_FORMAT = 1
 CACHE_DIR = ".rapport-cache"
@@ -47,10 +48,18 @@ def stamp_path(out_root: Path, report_id: str) -> Path:
 
 
 def _rel(path: Path, root: Path) -> str:
+    """The key of an input: its path as the build names it, relative to the project.
+
+    Symlinks are not resolved: the key is the name that is read, and its digest is
+    the content read through it. Keyed on the link's target instead, re-pointing a
+    link left the old target's unchanged digest in the stamp, and the stale check or
+    build was replayed.
+    """
+    p = Path(os.path.abspath(path))  # '..' folded away lexically, links kept
     try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+        return p.relative_to(os.path.abspath(root)).as_posix()
     except ValueError:
-        return str(Path(path).resolve())
+        return str(p)
 
 
 @dataclass
@@ -90,16 +99,24 @@ class Stamp:
 
         # Written atomically: parallel workers write different stamps, but a reader must
         # never see half a file.
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".json", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, indent=1, sort_keys=True)
-        os.replace(tmp, path)
+        # The temporary name does not carry the report id: an id as long as the file
+        # system allows must still fit.
+        fd, tmp = tempfile.mkstemp(prefix=".stamp-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(data, f, ensure_ascii=False, indent=1, sort_keys=True)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)  # a full disk: no half-written leftover
+            raise
 
 
 def stale_reason(root: Path, out_root: Path, report_id: str, formats) -> str | None:
     """None when the report's outputs are up to date; otherwise why it must be built (Swedish)."""
     if not is_report_id(report_id):
         return "ogiltigt namn"  # the build itself reports the problem
+    if cache_problem(out_root) is not None:
+        return "cachemappen går inte att använda"  # the build itself refuses it (RR642)
     stamp = Stamp.read(stamp_path(out_root, report_id))
     if stamp is None:
         return "inte byggd tidigare"
@@ -144,7 +161,7 @@ def check_stamp_path(out_root: Path, report_id: str) -> Path:
 
 def remembered_check(root: Path, out_root: Path, report_id: str) -> list | None:
     """The warnings of the last clean check of an unchanged report, or None: check it."""
-    if not is_report_id(report_id):
+    if not is_report_id(report_id) or cache_problem(out_root) is not None:
         return None
     stamp = Stamp.read(check_stamp_path(out_root, report_id))
     if stamp is None or _changed_input(root, stamp) is not None:
@@ -163,13 +180,23 @@ def inputs_before(project, report_id: str, stamp_file: Path) -> dict[str, str | 
     return {_rel(p, root): file_hash(p) for p in candidates}
 
 
-def input_digests(project, read, before: dict) -> dict[str, str]:
+def input_digests(project, read, before: dict, parsed: dict | None = None) -> dict[str, str]:
     """Digests of everything a report's check or build depends on: the files it read, the
-    project's templates and the files organisation.yaml names."""
+    project's templates and the files organisation.yaml names.
+
+    `parsed` (Report.digests) holds the digests of the YAML bytes the run actually
+    parsed; they win, so a stamp describes what was read even if the file changed since.
+    The other files are digested before the run reads them (`before`): an edit during
+    the run leaves a stamp that no longer matches, and the next run works again.
+    """
     root = project.root
     inputs = {}
+    for p, digest in (parsed or {}).items():
+        inputs[_rel(p, root)] = digest
     for p in [*read, root / ORG_FILE, *template_files(root), *_org_files(project)]:
         rel = _rel(p, root)
+        if rel in inputs:
+            continue
         digest = before.get(rel) or file_hash(Path(p))
         if digest is not None:
             inputs[rel] = digest
@@ -180,8 +207,10 @@ def remember_check(project, report, diagnostics: list, out_root: Path, before: d
     """Stamp a clean check (warnings allowed); a check with errors is never remembered."""
     if report is None or not report.files or any(d.severity == "error" for d in diagnostics):
         return
+    if cache_problem(out_root) is not None:
+        return  # a link or a file where the cache folder should be: written through, never
     try:
-        Stamp([], tool_fingerprint(), input_digests(project, report.files, before), {},
+        Stamp([], tool_fingerprint(), input_digests(project, report.files, before, report.digests), {},
               [d.as_dict() for d in diagnostics]).write(check_stamp_path(out_root, report.id))
     except OSError:  # a read-only checkout: checking still works, only not remembered
         pass

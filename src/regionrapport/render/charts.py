@@ -3,6 +3,7 @@ only when a report has charts. Their data, captions and alt text are render/char
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..numbers import fmt_amount
@@ -43,6 +44,28 @@ def write_charts(report, md: str, folder: Path, cache: Path | None = None) -> li
 
 
 CACHE_KEEP = 200  # charts kept in the cache; the least recently drawn go first
+_ENTRY = re.compile(r"^[0-9a-f]{64}\.(chart|png)$")  # .png: entries of earlier versions, pruned
+_MAGIC = b"rapport-diagram-1 "
+
+
+def _sealed(key: str, png: bytes) -> bytes:
+    """A cache entry: a header with the digest of the key and the picture, then the PNG.
+
+    The digest covers the key, so an entry is valid only under its own name: a truncated
+    file, a file copied over another entry or two entries swapped all fail the check.
+    """
+    import hashlib
+
+    seal = hashlib.sha256(key.encode("ascii") + b"\0" + png).hexdigest().encode("ascii")
+    return _MAGIC + seal + b"\n" + png
+
+
+def _opened(key: str, data: bytes) -> bytes | None:
+    """The PNG of an intact entry for `key`, or None."""
+    head, sep, png = data.partition(b"\n")
+    if not sep or not head.startswith(_MAGIC) or not png.startswith(b"\x89PNG\r\n\x1a\n"):
+        return None
+    return png if _sealed(key, png) == data else None
 
 
 def _draw_cached(view: dict, colours: list[str], cache: Path | None) -> bytes:
@@ -53,8 +76,14 @@ def _draw_cached(view: dict, colours: list[str], cache: Path | None) -> bytes:
     changes a chart. The key is everything the picture depends on: the view (data,
     labels, caption), the palette and the tool's fingerprint (its code, with this
     module, and the installed matplotlib), so a hit is the PNG a fresh draw would make.
+
+    An entry is used only when its content matches the digest it was stored with
+    (`_sealed`); anything else (truncated, swapped, edited, a link) is removed and
+    the chart drawn afresh, so a damaged cache costs one drawing, never a broken build
+    or the wrong chart. The cache folder is a real folder inside out/ (the build refuses
+    a link there, commands/outdir.py); pruning removes only the cache's own entries.
     """
-    if cache is None:
+    if cache is None or cache.is_symlink() or not cache.is_dir():
         return draw(view, colours)
     import hashlib
     import json
@@ -64,25 +93,43 @@ def _draw_cached(view: dict, colours: list[str], cache: Path | None) -> bytes:
 
     blob = json.dumps({"view": view, "colours": colours, "tool": tool_fingerprint()}, sort_keys=True,
                       ensure_ascii=False, default=str)
-    hit = cache / (hashlib.sha256(blob.encode("utf-8")).hexdigest() + ".png")
+    key = hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    hit = cache / (key + ".chart")
     try:
-        data = hit.read_bytes()
-        os.utime(hit)  # recently used: kept when the cache is pruned
-        return data
+        if not hit.is_symlink():
+            png = _opened(key, hit.read_bytes())
+            if png is not None:
+                os.utime(hit)  # recently used: kept when the cache is pruned
+                return png
+        hit.unlink()  # damaged: never used, drawn again below
     except OSError:
         pass
     data = draw(view, colours)
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        tmp = hit.with_name(f".{hit.stem}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
+        tmp = cache / f".{key}.{os.getpid()}.tmp"
+        tmp.write_bytes(_sealed(key, data))
         os.replace(tmp, hit)  # whole or not at all: a parallel build may read it
-        old = sorted(cache.glob("*.png"), key=lambda p: p.stat().st_mtime)[:-CACHE_KEEP]
-        for p in old:
-            p.unlink(missing_ok=True)
+        _prune(cache)
     except OSError:
-        pass  # a read-only output folder: draw every time
+        pass  # a read-only or full output folder: draw every time
     return data
+
+
+def _prune(cache: Path) -> None:
+    """Keep the CACHE_KEEP most recently used entries; touch nothing but the cache's own
+    regular files (never a link, never a file of another name)."""
+    import os
+    import stat
+
+    entries, legacy = [], []
+    for e in os.scandir(cache):
+        if _ENTRY.match(e.name):
+            st = e.stat(follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode):
+                (legacy if e.name.endswith(".png") else entries).append((st.st_mtime, e.path))
+    entries.sort()
+    for _, path in legacy + entries[:max(0, len(entries) - CACHE_KEEP)]:
+        os.unlink(path)  # earlier versions' unsealed entries, then the least recently used
 
 
 def _palette(org) -> list[str]:
