@@ -2,13 +2,28 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _hypothesis_outside_the_tree() -> None:
+    """Hypothesis keeps its example database and a cache of constants in ./.hypothesis by
+    default: in the working tree. The fuzz test needs neither kept between runs."""
+    import tempfile
+
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "regionrapport-hypothesis")
+
+
+_hypothesis_outside_the_tree()
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
@@ -45,17 +60,43 @@ def golden(request):
     return lambda name, text: compare_golden(GOLDEN / name, text, update)
 
 
-def _outputs_in_the_tree() -> set[Path]:
-    return {p for d in [ROOT / "out", *ROOT.glob("examples/*/out")] for p in d.rglob("*")}
+# Not the tests' doing: the interpreter's, pytest's and the installation's own folders.
+_NOT_THE_TREE = {".git", ".venv", ".venv-lock", ".pytest_cache", "__pycache__"}
+
+
+def _tree_state(root: Path) -> dict[str, tuple]:
+    """Every file of the working tree with its size and modification time, and every folder."""
+    state = {}
+    for here, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _NOT_THE_TREE and not d.endswith(".egg-info")]
+        for name in dirs + files:
+            p = os.path.join(here, name)
+            try:
+                st = os.lstat(p)
+            except OSError:
+                continue
+            # A folder counts by being there: its time changes with any entry, e.g. an
+            # interpreter's __pycache__ (not the tests' doing), and what the tests add is
+            # listed itself.
+            state[os.path.relpath(p, root)] = ("folder",) if stat.S_ISDIR(st.st_mode) else \
+                (st.st_mode, st.st_size, st.st_mtime_ns)
+    return state
 
 
 @pytest.fixture(scope="session", autouse=True)
-def tests_write_nothing_into_the_tree():
-    """Tests write under tmp_path only: nothing may appear in the project's out/ folders."""
-    before = _outputs_in_the_tree()
+def tests_write_nothing_into_the_tree(request):
+    """Tests write under tmp_path only: a cache stamp left under an example's out/ made the
+    next run replay a check instead of running it. Compared at the end of the session: any
+    file or folder of the working tree added, removed or changed fails the run (except
+    with --update-golden, whose purpose is to write tests/golden/)."""
+    before = _tree_state(ROOT)
     yield
-    new = sorted(str(p.relative_to(ROOT)) for p in _outputs_in_the_tree() - before)
-    assert not new, f"the tests wrote into the working tree: {new[:5]}"
+    if request.config.getoption("--update-golden"):
+        return
+    after = _tree_state(ROOT)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    if changed:
+        pytest.fail("Testerna skrev i arbetskatalogen: " + ", ".join(changed[:20]), pytrace=False)
 
 
 @pytest.fixture(scope="session")
