@@ -1,0 +1,190 @@
+"""Fuzzing: mutated example files never crash `check`, and what `check` calls clean builds.
+
+A bounded property-based test (Hypothesis). Each case takes one of the two example
+projects (Kronoberg at the root, the fictional Norrby), mutates its YAML files (values
+of every type, keys renamed, added and removed, numbers that are not finite or absurdly
+large, texts with Jinja and Markdown) and asserts:
+
+- `rapport check --all` ends with exit code 0 or 1 and never prints a traceback or an
+  internal error: bad input is a located diagnostic;
+- when it exits 0, `rapport build --all --format md` succeeds too: check finds what
+  the build would stop on.
+
+The normal suite runs a few derandomized cases (the same ones every run, a few seconds).
+A long run: `RAPPORT_FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest tests/test_fuzz.py`
+(random cases; add `RAPPORT_FUZZ_SEED=n` to repeat one). Results: docs/fuzzing.md.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, seed, settings
+from hypothesis import strategies as st
+
+from regionrapport.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECTS = {
+    "kronoberg": (ROOT, ["organisation.yaml", "data/budget/budget-2025.yaml", "data/outcomes/delar-mars-2025.yaml",
+                         "data/outcomes/budget-2025.yaml"]),
+    "norrby": (ROOT / "examples" / "region-norrby",
+               ["organisation.yaml", "data/budget/budget-2025.yaml", "data/outcomes/tertial2-2025.yaml"]),
+}
+LONG = int(os.environ.get("RAPPORT_FUZZ_EXAMPLES", "0"))
+EXAMPLES = LONG or 8
+
+# Texts that reach the text language, the Markdown reader and the converters.
+TRICKY = [
+    "{{ uppfyllda('vard_for_alla') }} av {{ antal('vard_for_alla') }}", "{{ antal(omrade='finns_inte') }}",
+    "{{ belopp('hsn', 'avvikelse') }}", "{{ belopp('finns_inte', 'utfall') }}", "{{ procent(1/0) }}",
+    "{{ procent('x') }}", "{{ delvis(kategori=3) }}", "{{ 1/0 }}", "{{ x }}", "{{", "}}", "{% if %}", "{% for i in range(3) %}{{ i }}{% endfor %}",
+    "{{ ''.__class__.__mro__ }}", "{{ 'x' * 50 }}", "{{ range(10)|list }}", "{# kommentar #}", "{% raw %}{{{% endraw %}",
+    "# Rubrik", "######## djup", "![bild](/etc/passwd)", "![x](http://example.invalid/x.png)", "[länk](javascript:x)",
+    "```{=typst}\n#panic()\n```", "`<w:p/>`{=openxml}", "<b>fet</b>", "$x^2$", "@ref", "\\", "*", "**", "_", "|",
+    "| a | b |\n|---|---|\n| 1 | 2 |", "- punkt\n- punkt", "::: {.div}\ntext\n:::", "[^1]\n\n[^1]: not", "<!-- x -->",
+    "\u00a0", "−1 956", "87,6 %", "", " ", "\n\n", "x" * 300,
+]
+KEY_WORDS = ["utfall", "budget", "namn", "summa", "varav", "tryckt", "kontroll", "mal", "enhet", "kommentar",
+             "rader", "typ", "sektioner", "rubrik", "hsn", "x", "", "utfal", "Utfall", "1", "ar", "period"]
+
+text = st.one_of(st.sampled_from(TRICKY), st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
+                 st.tuples(st.sampled_from(TRICKY), st.sampled_from(TRICKY)).map(" ".join))
+HUGE = "RAPPORT_FUZZ_HUGE"  # becomes a 5 000-digit integer in the file (too long for Python's int repr)
+numbers = st.one_of(st.integers(-10**6, 10**6), st.integers(), st.sampled_from([10**40, -10**40, HUGE]),
+                    st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0, -0.0, 0.5, 1e30, -1e-30]))
+scalars = st.one_of(st.none(), st.booleans(), numbers, text, st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)))
+values = st.recursive(scalars, lambda c: st.lists(c, max_size=3) | st.dictionaries(st.sampled_from(KEY_WORDS), c,
+                                                                                    max_size=3), max_leaves=6)
+keys = st.one_of(st.sampled_from(KEY_WORDS), st.text(max_size=12), st.integers(-3, 3))
+
+
+def _load(project: str) -> dict:
+    root, files = PROJECTS[project]
+    return {f: yaml.safe_load((root / f).read_text(encoding="utf-8")) for f in files}
+
+
+ORIGINALS = {p: _load(p) for p in PROJECTS}
+
+
+@st.composite
+def mutated(draw):
+    """(project, {file: data}, [description of each mutation])."""
+    project = draw(st.sampled_from(sorted(PROJECTS)))
+    data = copy.deepcopy(ORIGINALS[project])
+    done = []
+    for _ in range(draw(st.integers(1, 4))):
+        name = draw(st.sampled_from(sorted(data)))
+        parent, key, node = None, None, data[name]
+        # Walk down: the example files nest about eight levels.
+        for _ in range(draw(st.integers(0, 8))):
+            if isinstance(node, dict) and node:
+                k = draw(st.sampled_from(list(node)))
+            elif isinstance(node, list) and node:
+                k = draw(st.integers(0, len(node) - 1))
+            else:
+                break
+            parent, key, node = node, k, node[k]
+        op = draw(st.sampled_from(["value", "text", "number", "delete", "rename", "add"]))
+        if parent is None or op == "add":
+            if isinstance(node, dict):
+                k, v = draw(keys), draw(values)
+                node[k] = v
+                done.append(f"{name}: {k!r} lades till = {v!r}")
+            continue
+        if op == "delete":
+            del parent[key]
+        elif op == "rename" and isinstance(parent, dict):
+            new = draw(keys)
+            parent[new] = parent.pop(key)
+            done.append(f"{name}: {key!r} -> nyckel {new!r}")
+            continue
+        else:
+            parent[key] = draw({"value": values, "text": text, "number": numbers}.get(op, values))
+        done.append(f"{name}: {key!r} {op} -> {parent.get(key, '(borttagen)') if isinstance(parent, dict) else '…'!r}")
+    return project, data, done
+
+
+def _dump(data) -> str | None:
+    try:
+        text_ = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    except (yaml.YAMLError, ValueError):
+        return None
+    return text_.replace(HUGE, "9" * 5000)
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory) -> dict:
+    """A writable copy of each example project, reused by every case (files rewritten per case)."""
+    out = {}
+    for name, (root, _) in PROJECTS.items():
+        dst = tmp_path_factory.mktemp("fuzz") / name
+        dst.mkdir()
+        shutil.copy(root / "organisation.yaml", dst / "organisation.yaml")
+        shutil.copytree(root / "data", dst / "data")
+        if (root / "templates").is_dir():
+            shutil.copytree(root / "templates", dst / "templates")
+        out[name] = dst
+    return out
+
+
+def _settings():
+    common = dict(deadline=None, database=None, print_blob=True,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                         HealthCheck.data_too_large])
+    if LONG:
+        return settings(max_examples=LONG, **common)
+    return settings(max_examples=EXAMPLES, derandomize=True, **common)
+
+
+def _run(args: list[str]):
+    r = CliRunner().invoke(main, args)
+    crashed = r.exception is not None and not isinstance(r.exception, SystemExit)
+    return r, crashed
+
+
+def _fuzz(copies, case, expect_clean: bool = False):
+    project, data, done = case
+    root = copies[project]
+    for f, content in data.items():
+        text_ = _dump(content)
+        if text_ is None:
+            return
+        (root / f).write_text(text_, encoding="utf-8")
+    shutil.rmtree(root / "out", ignore_errors=True)
+    try:
+        r, crashed = _run(["check", "--all", "--no-cache", "--format", "json", "--project", str(root)])
+        where = f"{project}: " + ("; ".join(done) or "oförändrad")
+        assert not crashed, f"check kraschade ({where}): {r.exception!r}"
+        assert r.exit_code in (0, 1), f"check gav {r.exit_code} ({where}):\n{r.output[-2000:]}"
+        assert "Traceback" not in r.output and "Internt fel" not in r.output, where
+        assert r.exit_code == 0 or not expect_clean, r.output
+        if r.exit_code == 0:
+            b, crashed = _run(["build", "--all", "--force", "--format", "md", "-j", "1", "--project", str(root)])
+            assert not crashed, f"build kraschade ({where}): {b.exception!r}"
+            assert b.exit_code == 0, f"check var ren men build gav {b.exit_code} ({where}):\n{b.output[-2000:]}"
+    finally:
+        for f in data:  # the next case starts from the example itself
+            shutil.copy(PROJECTS[project][0] / f, root / f)
+
+
+def test_the_unmutated_examples_are_clean_after_a_round_trip(copies):
+    """The base of every case: the examples, dumped as the fuzzer dumps them, check clean and build."""
+    for project in PROJECTS:
+        _fuzz(copies, (project, copy.deepcopy(ORIGINALS[project]), []), expect_clean=True)
+
+
+def _mutated_examples(copies, case):
+    _fuzz(copies, case)
+
+
+_test = given(case=mutated())(_mutated_examples)
+if os.environ.get("RAPPORT_FUZZ_SEED"):
+    _test = seed(int(os.environ["RAPPORT_FUZZ_SEED"]))(_test)
+test_mutated_examples_never_crash_check_and_clean_ones_build = _settings()(_test)
