@@ -73,9 +73,20 @@ def _load(project: str) -> dict:
 ORIGINALS = {p: _load(p) for p in PROJECTS}
 
 
+class Case(tuple):
+    """(project, {file: data}, [what was mutated]); shown as the mutations alone, not the
+    whole files, when Hypothesis reports a failing case."""
+
+    def __new__(cls, project: str, data: dict, done: list):
+        return super().__new__(cls, (project, data, done))
+
+    def __repr__(self) -> str:
+        return f"Case({self[0]!r}, {'; '.join(self[2]) or 'oförändrad'!r})"
+
+
 @st.composite
 def mutated(draw):
-    """(project, {file: data}, [description of each mutation])."""
+    """A Case: one example project with one to four mutations."""
     project = draw(st.sampled_from(sorted(PROJECTS)))
     data = copy.deepcopy(ORIGINALS[project])
     done = []
@@ -100,15 +111,15 @@ def mutated(draw):
             continue
         if op == "delete":
             del parent[key]
+            done.append(f"{name}: {key!r} borttagen")
         elif op == "rename" and isinstance(parent, dict):
             new = draw(keys)
             parent[new] = parent.pop(key)
             done.append(f"{name}: {key!r} -> nyckel {new!r}")
-            continue
         else:
             parent[key] = draw({"value": values, "text": text, "number": numbers}.get(op, values))
-        done.append(f"{name}: {key!r} {op} -> {parent.get(key, '(borttagen)') if isinstance(parent, dict) else '…'!r}")
-    return project, data, done
+            done.append(f"{name}: {key!r} = {parent[key]!r}"[:300])
+    return Case(project, data, done)
 
 
 def _dump(data) -> str | None:
@@ -177,7 +188,7 @@ def _fuzz(copies, case, expect_clean: bool = False):
 def test_the_unmutated_examples_are_clean_after_a_round_trip(copies):
     """The base of every case: the examples, dumped as the fuzzer dumps them, check clean and build."""
     for project in PROJECTS:
-        _fuzz(copies, (project, copy.deepcopy(ORIGINALS[project]), []), expect_clean=True)
+        _fuzz(copies, Case(project, copy.deepcopy(ORIGINALS[project]), []), expect_clean=True)
 
 
 def _mutated_examples(copies, case):
