@@ -12,7 +12,8 @@ large, texts with Jinja and Markdown) and asserts:
 
 The normal suite runs a few derandomized cases (the same ones every run, a few seconds).
 A long run: `RAPPORT_FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest tests/test_fuzz.py`
-(random cases; add `RAPPORT_FUZZ_SEED=n` to repeat one). Results: docs/fuzzing.md.
+(random cases; add `RAPPORT_FUZZ_SEED=n` to repeat one, `RAPPORT_FUZZ_LOG=file` to
+log every case). Results: docs/fuzzing.md.
 """
 from __future__ import annotations
 
@@ -154,6 +155,15 @@ def _settings():
     return settings(max_examples=EXAMPLES, derandomize=True, **common)
 
 
+def _log(project: str, check: int, build: int | None, done: list) -> None:
+    """With RAPPORT_FUZZ_LOG=file: one line per case (project, check's and build's exit
+    codes, the mutations), for counting what a long run did (docs/fuzzing.md)."""
+    path = os.environ.get("RAPPORT_FUZZ_LOG")
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"{project}\tcheck={check}\tbuild={build}\t{'; '.join(done)[:500]!r}\n")
+
+
 def _run(args: list[str]):
     r = CliRunner().invoke(main, args)
     crashed = r.exception is not None and not isinstance(r.exception, SystemExit)
@@ -180,6 +190,7 @@ def _fuzz(copies, case, expect_clean: bool = False):
             b, crashed = _run(["build", "--all", "--force", "--format", "md", "-j", "1", "--project", str(root)])
             assert not crashed, f"build kraschade ({where}): {b.exception!r}"
             assert b.exit_code == 0, f"check var ren men build gav {b.exit_code} ({where}):\n{b.output[-2000:]}"
+        _log(project, r.exit_code, b.exit_code if r.exit_code == 0 else None, done)
     finally:
         for f in data:  # the next case starts from the example itself
             shutil.copy(PROJECTS[project][0] / f, root / f)
