@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test check bench schema clean bytecode lock golden
+.PHONY: report test check bench schema clean bytecode lock golden fuzz
 
 # Installs exactly the versions in requirements/lock.txt, each checked against its hash;
 # the package itself is installed without touching the index (its build tools are locked too).
@@ -49,6 +49,11 @@ schema: $(STAMP)
 
 bench: bytecode
 	$(BIN)/python benchmarks/run.py
+
+# The fuzz test at length (docs/fuzzing.md); `make test` runs a few derandomized cases.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	RAPPORT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz.py --hypothesis-show-statistics
 
 clean:
 	rm -rf out $(VENV)

@@ -74,6 +74,19 @@ def _load(project: str) -> dict:
 ORIGINALS = {p: _load(p) for p in PROJECTS}
 
 
+def _texts(node, path=()) -> list[tuple]:
+    """Paths of every string value (names, comments, assessments, captions)."""
+    if isinstance(node, dict):
+        return [t for k, v in node.items() for t in _texts(v, path + (k,))]
+    if isinstance(node, list):
+        return [t for i, v in enumerate(node) for t in _texts(v, path + (i,))]
+    return [path] if isinstance(node, str) and path else []
+
+
+# Replacing a text keeps every sum intact, so these cases reach the renderer and the build.
+TEXTS = {p: {f: _texts(d) for f, d in files.items()} for p, files in ORIGINALS.items()}
+
+
 class Case(tuple):
     """(project, {file: data}, [what was mutated]); shown as the mutations alone, not the
     whole files, when Hypothesis reports a failing case."""
@@ -93,6 +106,17 @@ def mutated(draw):
     done = []
     for _ in range(draw(st.integers(1, 4))):
         name = draw(st.sampled_from(sorted(data)))
+        if draw(st.booleans()):  # half the mutations: a text replaced by Jinja, Markdown or noise
+            where = draw(st.sampled_from(TEXTS[project][name]))
+            node = data[name]
+            try:
+                for k in where[:-1]:
+                    node = node[k]
+                node[where[-1]] = draw(text)
+            except (KeyError, IndexError, TypeError):  # moved by an earlier mutation
+                continue
+            done.append(f"{name}: {'.'.join(map(str, where))} = {node[where[-1]]!r}"[:300])
+            continue
         parent, key, node = None, None, data[name]
         # Walk down: the example files nest about eight levels.
         for _ in range(draw(st.integers(0, 8))):
