@@ -4,8 +4,9 @@
     .venv/bin/python benchmarks/worker_memory.py -n 10 --without-collector
 
 Copies the example project into a temporary folder with N copies of its interim report,
-has every chart drawn afresh (the chart cache is bypassed: each report draws three), turns the cyclic collector off as the CLI does (cli.main), and builds them all in forked
-workers as `rapport build --all -j J --format md,docx` does. Each worker reports its
+has every chart drawn afresh (the chart cache is bypassed: each report draws three),
+turns the cyclic collector off as the console script does (_startup.prepare), and
+builds them all in forked workers as `rapport build --all -j J --format md,docx` does. Each worker reports its
 VmRSS after every report. `--without-collector` leaves the collector off in the workers,
 as before the fix (build_all._worker_started), to compare.
 """
@@ -79,7 +80,7 @@ def main() -> None:
         charts._draw_cached = lambda view, colours, cache: charts.draw(view, colours)  # every chart drawn
         if args.without_collector:
             build_all._worker_started = lambda: None
-        gc.disable()  # as `rapport build` runs (cli.main)
+        gc.disable()  # as `rapport build` runs (_startup.prepare)
         rep = Collect()
         build_all.run(proj, ids, ("md", "docx"), None, False, True, args.j, rep)
     per_worker: dict[str, list[int]] = {}

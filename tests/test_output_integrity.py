@@ -479,7 +479,7 @@ def test_forked_workers_collect_garbage(project_copy, monkeypatch):
     shutil.copy(outcomes / f"{REPORT}.yaml", outcomes / "kopia.yaml")
     monkeypatch.setattr(build_all, "build_one", report_gc)
     was = gc.isenabled()
-    gc.disable()  # as the CLI runs a command (cli.main)
+    gc.disable()  # as the CLI runs a command (_startup.prepare)
     try:
         summary = run(project_copy, REPORT, "kopia", jobs=2)
     finally:

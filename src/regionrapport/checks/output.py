@@ -5,7 +5,7 @@ were. Registered here so that every code a user can see is documented.
 """
 from __future__ import annotations
 
-from . import documented
+from .registry import documented
 
 documented("RR640", "Output folder is not a folder", """
 The output folder (`out/` or `--out`), or the report's folder inside it
