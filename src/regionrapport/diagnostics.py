@@ -56,9 +56,11 @@ class Collector:
     """Gathers diagnostics so that validation reports every problem, then stops once."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    _seen: set = field(default_factory=set, repr=False, compare=False)  # items, to refuse a repeat in O(1)
 
     def add(self, d: Diagnostic) -> None:
-        if d not in self.items:
+        if d not in self._seen:
+            self._seen.add(d)
             self.items.append(d)
 
     def extend(self, ds) -> None:

@@ -24,6 +24,11 @@ from .paths import outside_project
 
 MAX_BYTES = 2 * 1024 * 1024  # a report's YAML is tens of kB; anything near this is a mistake
 MAX_DEPTH = 40  # the formats nest about eight levels; deeper is a generated or broken file
+# Every number in every file: a region's budget in kronor is about 1e10, so 1e15 is far
+# beyond any real figure yet well inside what a float holds exactly (2**53 ≈ 9e15).
+MAX_NUMBER = 10 ** 15
+MAX_DIGITS = 30  # digits of an integer as typed, checked before Python converts it
+_BOUND = "ett tal får vara högst 10^15 till beloppet"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = SafeConstructor()
 
@@ -51,6 +56,7 @@ class SourceMap:
     # False when the file's text cannot hold what checks/untrusted.py looks for in its
     # strings (no "{" before "=", "![", "<", "---" or backslash escape): that scan is skipped.
     markup: bool = True
+    blocks: dict = field(default_factory=dict)  # path -> '|' or '>' for a block scalar (its text starts a line below)
 
     def pos(self, path: tuple, prefer: str = "value") -> Pos:
         """Position of path, or of its nearest existing ancestor."""
@@ -64,6 +70,17 @@ class SourceMap:
             if not path:
                 return Pos(1, 1)
             path = path[:-1]
+
+    def text_pos(self, path: tuple, line: int) -> Pos:
+        """Where line `line` (1-based) of the text at path stands: a literal block (|)
+        keeps its lines, a folded one (>) starts below its indicator, other scalars at their value."""
+        p = self.pos(path)
+        style = self.blocks.get(tuple(path))
+        if style == "|":
+            return Pos(p.line + line, 1)
+        if style == ">":
+            return Pos(p.line + 1, 1)
+        return p
 
     def diag(self, path, code, message, hint="", severity="error", prefer="value") -> Diagnostic:
         p = self.pos(path, prefer)
@@ -408,6 +425,8 @@ class _Builder:
             self.smap.raw[path] = ev.value
         else:
             self.smap.quoted.add(path)
+            if ev.style in ("|", ">"):
+                self.smap.blocks[path] = ev.style
         self._place(self._value(ev, plain), ev, path)
 
     def _key(self, ev) -> None:
@@ -457,6 +476,12 @@ class _Builder:
         cached = self._scalars.get((tag, ev.value, plain))
         if cached is not None:
             return cached
+        if tag == _INT and sum(ch.isdigit() for ch in ev.value) > MAX_DIGITS:
+            # refused before conversion: Python's own limit on long integers raises
+            # ValueError, which is no impossible date
+            self._diag(ev, "RR620", f"Talet har {sum(ch.isdigit() for ch in ev.value)} siffror; {_BOUND}.",
+                       "Kontrollera talet; belopp skrivs i organisationens enhet (t.ex. mnkr).")
+            return _DISCARD
         node = ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
         construct = _constructor.yaml_constructors.get(tag)
         try:
@@ -469,6 +494,11 @@ class _Builder:
         except ValueError:  # an impossible date such as 2025-02-30
             self._diag(ev, "RR016", f"Datumet '{ev.value}' finns inte.", "Skriv ett giltigt datum som ÅÅÅÅ-MM-DD.")
             return _DISCARD
+        if tag in (_INT, _FLOAT) and not _in_range(value):
+            what = "inget tal" if ("nan" in ev.value.lower() or "inf" in ev.value.lower()) else "för stort"
+            self._diag(ev, "RR620", f"'{ev.value[:40]}' är {what}; {_BOUND}.",
+                       "Skriv ett vanligt tal, eller null för ett tomt fält (.nan och .inf används inte).")
+            return _DISCARD
         if plain and tag in (_INT, _FLOAT):
             surprise = yaml11_surprise(ev.value, value)
             if surprise:
@@ -477,6 +507,11 @@ class _Builder:
         if value is not None:
             self._scalars[(tag, ev.value, plain)] = value
         return value
+
+
+def _in_range(value) -> bool:
+    """Finite and at most MAX_NUMBER in size (NaN fails every comparison)."""
+    return -MAX_NUMBER <= value <= MAX_NUMBER
 
 
 # --- YAML 1.1 surprises -------------------------------------------------------

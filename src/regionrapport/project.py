@@ -20,6 +20,7 @@ from .diagnostics import Collector, Diagnostic, ReportError
 from .load import Loaded, SourceMap, load_file, surprise_hint, yaml11_surprise
 from .numbers import fmt_plain
 
+MAX_NAME = m.base.MAX_NAME  # a report or budget id names a file: far below any file system's limit
 
 
 @dataclass
@@ -76,6 +77,10 @@ def find_root(start: Path | None = None) -> Path:
 
 
 def validate_report_id(report_id: str) -> None:
+    if len(report_id) > MAX_NAME:
+        raise ReportError([Diagnostic(report_id[:40] + "…", 1, 1, "RR110",
+                                      f"Rapportnamnet är {len(report_id)} tecken långt; gränsen är {MAX_NAME}.",
+                                      "Ange namnet på en fil i data/outcomes/ utan .yaml, t.ex. delar-mars-2025.")])
     if not is_report_id(report_id) or report_id.endswith(".yaml"):
         raise ReportError([Diagnostic(report_id, 1, 1, "RR110",
                                       f"'{report_id}' är inget rapportnamn.",
@@ -245,6 +250,10 @@ def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, model_cls=
                 out.append(smap.diag(path, "RR015", f"{name}: '{value}' är inget giltigt id.",
                                      "Id skrivs med små bokstäver a–z, siffror och understreck, t.ex. halso_och_sjukvard.",
                                      prefer="key"))
+            elif typ == "string_too_long":
+                out.append(smap.diag(path, "RR015", f"{'.'.join(map(str, path[:-1]))}: id:t '{str(value)[:40]}…' är "
+                                     f"{len(str(value))} tecken långt; gränsen är {(e.get('ctx') or {}).get('max_length')}.",
+                                     "Välj ett kortare id.", prefer="key"))
             else:
                 kind = _KINDS.get(typ, "ett giltigt värde")
                 out.append(smap.diag(path, "RR011", f"{'.'.join(map(str, path[:-1])) or 'filens översta nivå'}: nyckeln "
@@ -300,6 +309,10 @@ def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, model_cls=
                                  "Se docs/yaml-format.md för fältets typ."))
             continue
         ctx = e.get("ctx") or {}
+        if typ == "string_too_long":
+            out.append(smap.diag(path, "RR016", f"{name}: texten är {len(value)} tecken lång; gränsen är "
+                                 f"{ctx.get('max_length')} tecken.", "Korta texten; se docs/security.md om gränserna."))
+            continue
         bound = {"greater_than_equal": ("minst", "ge"), "greater_than": ("större än", "gt"),
                  "less_than_equal": ("högst", "le"), "less_than": ("mindre än", "lt")}.get(typ)
         if bound:
@@ -373,7 +386,9 @@ def load_report(project: Project, report_id: str, collector: Collector) -> Repor
     if isinstance(out_loaded.data, dict) and isinstance(out_loaded.data.get("rapport"), dict):
         budget_id = out_loaded.data["rapport"].get("budget")
     budget = budget_loaded = None
-    if isinstance(budget_id, str):
+    if isinstance(budget_id, str) and len(budget_id) > MAX_NAME:
+        pass  # refused by the model (rapport.budget is at most MAX_NAME characters)
+    elif isinstance(budget_id, str):
         bpath = project.budget_dir / f"{budget_id}.yaml"
         if not REPORT_ID.match(budget_id) or not bpath.is_file():
             known = sorted(p.stem for p in project.budget_dir.glob("*.yaml"))

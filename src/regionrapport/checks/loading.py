@@ -99,3 +99,10 @@ A post stores all terms of a column relation (e.g. avvikelse = utfall - budget)
 and they disagree beyond rounding.
 Fix: store two of the figures and let the tool derive the third.
 """)
+documented("RR620", "Number out of range", """
+A number that is not finite (`.nan`, `.inf`, or `1e400`, which overflows), whose
+size exceeds 10^15, or an integer written with more than 30 digits. No real
+figure is that large; such a value would break arithmetic and formatting. It is
+refused while the file is read.
+Fix: write the figure in the organisation's unit (e.g. mnkr), or null for an empty field.
+""")

@@ -316,27 +316,40 @@ def circular(report, collector):
         if p.varav_fullstandig:
             refs += list(p.varav)
         graph[pid] = [r for r in refs if r in report.posts]
+    # Depth-first without recursion (a chain of thousands of sums must not meet Python's
+    # recursion limit); `stack` is the current path and `on_path` its index, so a cycle
+    # is cut out of it without copying the path at every step.
     state: dict[str, int] = {}
-
-    def visit(n, stack):
-        state[n] = 1
-        for r in graph.get(n, ()):
-            if state.get(r) == 1:
-                cyc = stack[stack.index(r):] + [r]
-                # Point at the first post of the cycle (the earliest the search met) and its
-                # term that leads on into the cycle.
-                start, nxt = report.posts[cyc[0]], cyc[1]
-                terms = [parse_term(t)[1] for t in (start.summa or [])]
-                smap, path = start.where.get(SUMMA) or start.where.get(VARAV) or start.where[DECL]
-                if nxt in terms:
-                    path = path + (terms.index(nxt),)
-                collector.add(smap.diag(path, "RR109", "Cirkulär summa: " + " → ".join(report.ledger.name(c) for c in cyc),
-                                        "En summa kan inte ingå i sig själv: ta bort termen som leder tillbaka."))
-            elif state.get(r) is None:
-                visit(r, stack + [r])
-        state[n] = 2
-
-    for n in graph:
-        if n not in state:
-            visit(n, [n])
-    visit = None  # a recursive closure is a reference cycle: holding report, it kept it for the collector
+    for root in graph:
+        if root in state:
+            continue
+        state[root] = 1
+        stack, on_path, its = [root], {root: 0}, [iter(graph[root])]
+        while its:
+            n = stack[-1]
+            for r in its[-1]:
+                if state.get(r) == 1:
+                    cyc = stack[on_path[r]:] + [r]
+                    # Point at the first post of the cycle (the earliest the search met) and its
+                    # term that leads on into the cycle.
+                    start, nxt = report.posts[cyc[0]], cyc[1]
+                    terms = [parse_term(t)[1] for t in (start.summa or [])]
+                    smap, path = start.where.get(SUMMA) or start.where.get(VARAV) or start.where[DECL]
+                    if nxt in terms:
+                        path = path + (terms.index(nxt),)
+                    names = [report.ledger.name(c) for c in cyc]
+                    if len(names) > 12:  # a long cycle: its ends say where it closes
+                        names = names[:6] + [f"… ({len(cyc) - 10} till) …"] + names[-4:]
+                    collector.add(smap.diag(path, "RR109", "Cirkulär summa: " + " → ".join(names),
+                                            "En summa kan inte ingå i sig själv: ta bort termen som leder tillbaka."))
+                elif state.get(r) is None:
+                    state[r] = 1
+                    on_path[r] = len(stack)
+                    stack.append(r)
+                    its.append(iter(graph.get(r, ())))
+                    break
+            else:
+                state[n] = 2
+                del on_path[n]
+                stack.pop()
+                its.pop()

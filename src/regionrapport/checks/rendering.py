@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+from ..model.organisation import section_views
 from .registry import documented, rule
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # = render.markdown.BUILTIN_TEMPLATES
@@ -23,11 +24,11 @@ def _sections(report):
     """(sections, smap, path of the list) as the renderer will use them."""
     r, org = report.outcomes.rapport, report.org
     if r.sektioner is not None:
-        return r.sektioner, report.smap, ("rapport", "sektioner")
+        return section_views(r.sektioner), report.smap, ("rapport", "sektioner")
     kind = org.rapporttyper.get(r.typ)
     if kind is None:
         return [], None, None
-    return kind.sektioner, report.project.org_smap, ("rapporttyper", r.typ, "sektioner")
+    return section_views(kind.sektioner), report.project.org_smap, ("rapporttyper", r.typ, "sektioner")
 
 
 def _close(word, options) -> str:
@@ -128,3 +129,32 @@ The logo (`logotyp`) is not a PNG, JPEG or SVG file, or its size cannot be
 read. Checked by `rapport check` through RR504.
 Fix: use a PNG or JPEG (SVG works in the PDF only).
 """)
+
+
+@rule("RR625", "Table unfolds to too many rows")
+def table_size(report, collector):
+    """A table with `visa_varav: true` shows each row's `varav` rows under it, and theirs
+    under them. Breakdowns that share posts unfold exponentially (each of 30 levels
+    listing the next twice is a billion rows), so a table is refused past 5 000 rows.
+    A post is never shown inside itself.
+    Fix: show fewer levels (`visa_varav: false`, or list the rows you want under `rader`).
+    """
+    from ..compute.derived import MAX_TABLE_ROWS, TableTooLarge, post_rows
+
+    for smap, tables in ((report.budget_smap, report.budget.tabeller), (report.smap, report.outcomes.tabeller)):
+        for tid, t in tables.items():
+            if not t.visa_varav:
+                continue
+            count = 0
+            for row in t.rader:
+                pid = row if isinstance(row, str) else row.post
+                if pid is None or pid not in report.posts:
+                    count += 1
+                    continue
+                try:
+                    count += len(post_rows(pid, report.posts, True, MAX_TABLE_ROWS - count))
+                except TableTooLarge:
+                    collector.add(smap.diag(("tabeller", tid, "visa_varav"), "RR625",
+                                            f"Tabellen '{tid}' får fler än {MAX_TABLE_ROWS} rader när varav-raderna visas.",
+                                            "Ange visa_varav: false, eller lista raderna under 'rader'."))
+                    break

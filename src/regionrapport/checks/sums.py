@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from ..compute.ledger import DECL, VARAV, Where, parse_term
+from ..compute.ledger import DECL, VARAV, Where, bottom_up, parse_term
 from ..constants import EPS
 from ..numbers import fmt_plain
 from .registry import rule
@@ -89,6 +89,15 @@ class _Deps:
         key = (pid, col)
         if key in self.memo:
             return self.memo[key]
+        # the parts first, deepest first and without recursion (a long chain of sums)
+        for part in bottom_up(key, self.led.parts, self.memo)[:-1]:
+            self._of(*part)
+        return self._of(pid, col)
+
+    def _of(self, pid: str, col: str) -> frozenset:
+        key = (pid, col)
+        if key in self.memo:
+            return self.memo[key]
         self.memo[key] = frozenset()  # a cycle contributes nothing (RR109 reports it)
         p, v = self.posts.get(pid), self.led.get(pid, col)
         out: frozenset = frozenset()
@@ -116,19 +125,14 @@ class _Deps:
 
     def relation_used(self, pid, col):
         """The relation the ledger derived (pid, col) from: the first that can be solved."""
-        for rel in self.led.relations:
-            if col not in rel.columns:
-                continue
+        for rel in self.led.relations_of(col):
             if rel.ratio:
                 if col == rel.target and all(self.led.get(pid, c) is not None for c in rel.ratio):
                     return rel
                 continue
-            coef = {rel.target: 1}
-            for s, c in rel.terms:
-                coef[c] = coef.get(c, 0) - s
-            if not coef.get(col):
+            if not rel.coefficient.get(col):
                 continue
-            if all(self.led.get(pid, c) is not None or self.blank(pid, c) for c, k in coef.items() if c != col and k):
+            if all(self.led.get(pid, c) is not None or self.blank(pid, c) for c, k in rel.coef if c != col and k):
                 return rel
         return None
 

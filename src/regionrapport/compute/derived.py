@@ -44,3 +44,28 @@ def share_percent(value: Lookup, part: str, whole: str, columns: Iterable[str]) 
         a, b = value(part, col), value(whole, col)
         out[col] = None if a is None or b is None or abs(b) < EPS else 100.0 * a / abs(b)
     return out
+
+
+MAX_TABLE_ROWS = 5_000  # the longest table of the examples has ~60 rows
+
+
+class TableTooLarge(ValueError):
+    """A table's `varav` rows (visa_varav) unfold to more than MAX_TABLE_ROWS rows."""
+
+
+def post_rows(first: str, posts: dict, show_breakdown: bool, budget: int = MAX_TABLE_ROWS):
+    """The rows one table row of post `first` unfolds into: (post id, depth below the row),
+    the post itself first, then with `show_breakdown` its `varav` rows under it, depth
+    first. Without recursion, a post is not shown inside itself (a cycle of varav), and
+    at most `budget` rows: shared breakdowns can unfold exponentially."""
+    out, stack = [], [(first, 0, frozenset())]
+    while stack:
+        pid, depth, above = stack.pop()
+        out.append((pid, depth))
+        if len(out) > budget:
+            raise TableTooLarge(pid)
+        post = posts[pid]
+        if show_breakdown and post.varav:
+            kids = [c for c in post.varav if c in posts and c not in above and c != pid]
+            stack.extend((c, depth + 1, above | {pid}) for c in reversed(kids))
+    return out

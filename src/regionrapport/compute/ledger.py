@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..constants import EPS
 from ..numbers import fmt_plain
@@ -26,12 +27,21 @@ class Relation:
     target: str
     terms: tuple[tuple[int, str], ...]  # (+1|-1, column), for a linear relation
     ratio: tuple[str, str] | None = None  # (numerator, denominator) for target = a / b (percent)
+    # target - sum(sign*term) = 0 as column -> coefficient, repeated terms merged: made once,
+    # so that solving for each column costs the number of distinct columns, not of terms
+    coef: tuple[tuple[str, int], ...] = ()
+
+    @cached_property
+    def coefficient(self) -> dict[str, int]:
+        """coef as a mapping, made once (a relation is solved once per post and column)."""
+        return dict(self.coef)
 
     @property
     def columns(self) -> tuple[str, ...]:
+        """Each column once, the target first."""
         if self.ratio:
-            return (self.target, *self.ratio)
-        return (self.target, *(c for _, c in self.terms))
+            return tuple(dict.fromkeys((self.target, *self.ratio)))
+        return tuple(c for c, _ in self.coef)
 
 
 _REL = re.compile(r"^\s*([a-z][a-z0-9_]*)\s*=\s*(.+)$")
@@ -62,7 +72,10 @@ def parse_relation(text: str) -> Relation:
             pos += 1
     if not terms:
         raise ValueError(f"relationen '{text}' saknar termer")
-    return Relation(text, target, tuple(terms))
+    coef = {target: 1}
+    for sign, c in terms:
+        coef[c] = coef.get(c, 0) - sign
+    return Relation(text, target, tuple(terms), coef=tuple(coef.items()))
 
 
 @dataclass
@@ -123,6 +136,26 @@ def parse_term(t: str) -> tuple[int, str]:
     return 1, t.lstrip("+").strip()
 
 
+def bottom_up(start, children, done) -> list:
+    """The nodes reachable from start (itself included) that are not in `done`, each
+    after the nodes it depends on (post-order), found without recursion: a chain of
+    thousands of sums must not meet Python's recursion limit. A node met again while
+    its own dependencies are being walked (a cycle) is listed once."""
+    out, seen = [], {start}
+    stack = [(start, iter(children(start)))]
+    while stack:
+        node, it = stack[-1]
+        for child in it:
+            if child not in seen and child not in done:
+                seen.add(child)
+                stack.append((child, iter(children(child))))
+                break
+        else:
+            stack.pop()
+            out.append(node)
+    return out
+
+
 class Ledger:
     def __init__(self, posts: dict[str, PostDef], relations: list[Relation], unit_tol: float = 0.5,
                  fmt=None):
@@ -143,6 +176,27 @@ class Ledger:
         key = (pid, col)
         if key in self._memo:
             return self._memo[key]
+        if key not in self._busy:
+            # Derive the parts first, deepest first, so that deriving this value
+            # finds them remembered: the recursion below stays shallow however long
+            # the chain of sums is.
+            for part in bottom_up(key, self.parts, self._memo)[:-1]:
+                if part not in self._busy:
+                    self._get(*part)
+        return self._get(pid, col)
+
+    def parts(self, key: tuple[str, str]) -> list[tuple[str, str]]:
+        """The values a sum or breakdown of this value adds up (same column)."""
+        p = self.posts.get(key[0])
+        if p is None or key[1] in p.values:
+            return []
+        refs = [parse_term(t)[1] for t in p.summa] if p.summa is not None else list(p.varav)
+        return [(r, key[1]) for r in refs]
+
+    def _get(self, pid: str, col: str) -> Val | None:
+        key = (pid, col)
+        if key in self._memo:
+            return self._memo[key]
         if key in self._busy:
             return None  # a cycle: reported by the reference checks
         self._busy.add(key)
@@ -157,6 +211,10 @@ class Ledger:
         """The figure to show; None for nothing or for "–"."""
         v = self.get(pid, col)
         return None if v is None or v.how == BLANK else v.v
+
+    def relations_of(self, col: str) -> list[Relation]:
+        """The relations that name a column, in their order."""
+        return self._rel_by_col.get(col, [])
 
     def name(self, pid: str) -> str:
         p = self.posts.get(pid)
@@ -222,13 +280,11 @@ class Ledger:
                 return None
             return (100.0 * a.v / abs(b.v), 0.05, 1)
         # target - sum(sign*term) = 0, solved for col
-        coef = {rel.target: 1}
-        for s, c in rel.terms:
-            coef[c] = coef.get(c, 0) - s
-        if col not in coef or coef[col] == 0:
+        coef = rel.coefficient
+        if not coef.get(col):
             return None
         acc, tol, n = 0.0, 0.0, 0
-        for c, k in coef.items():
+        for c, k in rel.coef:
             if c == col or k == 0:
                 continue
             v = self.get(pid, c)

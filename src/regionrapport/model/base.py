@@ -7,8 +7,10 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-Id = Annotated[str, StringConstraints(pattern=ID_RE.pattern)]
-"""A stable key: ASCII lower case, digits and underscore, starting with a letter."""
+MAX_NAME = 100
+"""Longest id or file name (a report, a budget): a clear refusal long before the file system's own limit."""
+Id = Annotated[str, StringConstraints(pattern=ID_RE.pattern, max_length=MAX_NAME)]
+"""A stable key: ASCII lower case, digits and underscore, starting with a letter; at most MAX_NAME characters."""
 
 Amount = Annotated[float, Field(strict=True)]
 """A figure: a YAML number (int or float), never text such as "1 353"."""

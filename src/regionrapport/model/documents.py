@@ -6,10 +6,10 @@ from typing import Union
 
 from pydantic import Field
 
-from .base import Id, Strict, Text
+from .base import MAX_NAME, Id, Strict, Text
 from .goals import Activity, ActivityOutcome, AreaAssessment, Assignment, AssignmentOutcome, Goal, MetricOutcome
 from .ledger import Committee, Post, Table
-from .organisation import Column
+from .organisation import Column, Section
 
 
 class Series(Strict):
@@ -43,13 +43,14 @@ class Budget(Strict):
 class ReportHeader(Strict):
     titel: Text
     typ: Id = Field(description="Report kind; selects templates/<typ>.md.j2 and the section order.")
-    budget: str = Field(description="Budget file id under data/budget/.")
+    budget: str = Field(max_length=MAX_NAME, description="Budget file id under data/budget/.")
     ar: int
     period: Id
     datum: dt.date = Field(description="Report date: the only date written into the outputs.")
     undertitel: Text | None = None
     beslut: Text | None = Field(None, description="Decision line for the title page.")
-    sektioner: list | None = None
+    sektioner: list[Section] | None = Field(None, description="This report's own section list, replacing its kind's "
+                                            "(`rapporttyper.<typ>.sektioner` in organisation.yaml).")
 
 
 class Outcomes(Strict):

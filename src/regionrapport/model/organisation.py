@@ -1,7 +1,10 @@
 """organisation.yaml: the organisation's own words, periods, thresholds and columns."""
 from __future__ import annotations
 
-from pydantic import Field
+import difflib
+from typing import Annotated, Union
+
+from pydantic import Discriminator, Field, Tag
 
 from .base import Id, Strict, Text
 
@@ -41,8 +44,51 @@ class Column(Strict):
                         description="belopp: whole units; procent: one decimal and %; decimal: one decimal.")
 
 
+class TableSection(Strict):
+    tabell: Id = Field(description="Id of a table declared under `tabeller` in the budget or outcomes file.")
+    text: Id | None = Field(None, description="Id of a report text (`texter`) shown between the table's heading and the table.")
+
+
+class HeadingSection(Strict):
+    rubrik: Text = Field(max_length=500, description="A heading of its own, e.g. 'Ekonomisk redovisning'.")
+    niva: int = Field(1, ge=1, le=6, description="Heading level, 1 (chapter) to 6, as Markdown's # to ######.")
+
+
+class TextSection(Strict):
+    text: Id = Field(description="Id of a report text (`texter` in the outcomes file) shown as it stands.")
+
+
+def _section_kind(entry) -> str:
+    """Which kind of section an entry means, judged by its keys (a misspelt key such
+    as `tabel` still picks the table, so the error names the typo)."""
+    if not isinstance(entry, dict):
+        return "namn"
+    keys = [str(k) for k in entry]
+    for key, kind in (("tabell", "tabell"), ("rubrik", "rubrik"), ("niva", "rubrik"), ("text", "text")):
+        if key in keys:
+            return kind
+    for k in keys:
+        close = difflib.get_close_matches(k, ["tabell", "rubrik", "niva", "text"], n=1, cutoff=0.6)
+        if close:
+            return "rubrik" if close[0] == "niva" else close[0]
+    return "tabell"
+
+
+Section = Annotated[Union[
+    Annotated[Id, Tag("namn"), Field(description="Name of a section template: templates/sektioner/<name>.md.j2.")],
+    Annotated[TableSection, Tag("tabell")], Annotated[HeadingSection, Tag("rubrik")],
+    Annotated[TextSection, Tag("text")]], Discriminator(_section_kind)]
+"""One entry of a section list: a template name, {tabell: id, text: id}, {rubrik: ..., niva: n} or {text: id}."""
+
+
+def section_views(sections) -> list:
+    """The section list as the templates see it: names, and plain dicts without unset keys."""
+    return [s if isinstance(s, str) else s.model_dump(exclude_none=True) for s in sections]
+
+
 class ReportKind(Strict):
-    sektioner: list = Field(description="Sections in order: template names or {tabell: id} / {rubrik: ...}.")
+    sektioner: list[Section] = Field(description="Sections in order: template names, {tabell: id}, {rubrik: ..., niva: n} "
+                                                 "or {text: id}.")
     framatblickande: bool = Field(False, description="True for a budget: the report is dated before its period.")
 
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jinja2.sandbox import SandboxedEnvironment
+import difflib
 
 from ..compute import derived as D
 from ..compute import goals as G
 from ..constants import MONTHS
+from ..model.organisation import section_views
 from ..numbers import fmt_amount, fmt_number, fmt_percent
 from .chartdata import chart_views
+from ..compute.texts import TextHelpers
 
 TREND = {"upp": ("↑", "förbättring"), "ned": ("↓", "försämring"), "oforandrad": ("→", "oförändrat")}
 UNIT_SUFFIX = {"procent": "\u00a0%", "dagar": "\u00a0dagar", "mnkr": "\u00a0mnkr", "mkr": "\u00a0mkr", "tkr": "\u00a0tkr",
@@ -70,8 +72,7 @@ class Context:
         self._groups: dict = {}
         self._statuses: dict = {}
         self._assignment_views: dict = {}
-        self._sandbox = None
-        self._compiled: dict = {}
+        self.texts = TextHelpers(report, self.statuses)
 
     # -- amounts ------------------------------------------------------------
     def header(self, col_id: str, override: str | None = None) -> str:
@@ -101,18 +102,13 @@ class Context:
         rows = []
 
         def add(pid, label, style, depth):
-            post = self.r.posts[pid]
-            cells = []
-            for cid, _ in cols:
-                if cid == "kommentar":
-                    cells.append(self.text(post.kommentar or "", inline=True))
-                else:
-                    cells.append(self.cell(pid, cid, t.decimaler))
-            rows.append({"label": label or post.namn or pid, "cells": cells, "stil": style, "niva": depth, "post": pid})
-            if t.visa_varav and post.varav:
-                for child in post.varav:
-                    if child in self.r.posts:
-                        add(child, None, "varav", depth + 1)
+            # the row and, with visa_varav, its breakdown under it (bounded; RR625 in `rapport check`)
+            for i, (p, below) in enumerate(D.post_rows(pid, self.r.posts, t.visa_varav, D.MAX_TABLE_ROWS - len(rows))):
+                post = self.r.posts[p]
+                cells = [self.text(post.kommentar or "", inline=True) if cid == "kommentar"
+                         else self.cell(p, cid, t.decimaler) for cid, _ in cols]
+                rows.append({"label": (label if i == 0 else None) or post.namn or p, "cells": cells,
+                             "stil": style if i == 0 else "varav", "niva": depth + below, "post": p})
 
         for row in t.rader:
             if isinstance(row, str):
@@ -123,7 +119,7 @@ class Context:
                 rows.append(self.derived_row(row, [c for c, _ in cols]))
             else:
                 add(row.post, row.namn, row.stil, 1 if row.stil == "varav" else 0)
-        add = None  # a recursive closure is a reference cycle: holding self, it kept the report for the collector
+        add = None  # a closure over self is a reference cycle: it kept the report for the collector
         return {
             "id": tid, "rubrik": t.rubrik, "text": self.text(t.text) if t.text else "",
             "kolumner": [h for _, h in cols], "kolumn_ids": [c for c, _ in cols],
@@ -227,47 +223,21 @@ class Context:
             self._groups[memo] = (items, groups)  # holding items keeps its id from being reused
         return self._groups[memo][1]
 
-    # Template helpers: counts inside prose come from the data.
-    def uppfyllda(self, mal=None, omrade=None, kategori=None) -> int:
-        return self.statuses(mal, omrade, kategori).green
-
-    def delvis(self, mal=None, omrade=None, kategori=None) -> int:
-        return self.statuses(mal, omrade, kategori).yellow
-
-    def ej_uppfyllda(self, mal=None, omrade=None, kategori=None) -> int:
-        return self.statuses(mal, omrade, kategori).red
-
-    def utan_utfall(self, mal=None, omrade=None, kategori=None) -> int:
-        return self.statuses(mal, omrade, kategori).missing
-
-    def antal(self, mal=None, omrade=None, kategori=None) -> int:
-        return self.statuses(mal, omrade, kategori).total
-
+    # Template helpers: counts inside prose come from the data (compute/texts.py; an id
+    # that names nothing is an error, never a silent 0).
     def sammanfattning(self, kategori=None, omrade=None) -> dict:
         return G.summary_view(self.statuses(None, omrade, kategori))
 
     def belopp(self, post: str, kolumn: str = "utfall") -> str:
-        return fmt_amount(self.r.ledger.value(post, kolumn))
+        return self.texts.belopp(post, kolumn)
 
     def text(self, source: str | None, inline: bool = False) -> str:
-        """Render an analyst's text: Markdown with the count/amount helpers."""
-        if not source:
-            return ""
-        if "{{" in source or "{%" in source:
-            if source not in self._compiled:
-                self._sandbox = self._sandbox or SandboxedEnvironment(autoescape=False)
-                self._compiled[source] = self._sandbox.from_string(source)
-            source = self._compiled[source].render(**self.helpers())
-        source = source.strip()
-        if inline:
-            source = " ".join(source.split())
-            source = source.replace("|", "\\|")
-        return source
+        """Render an analyst's text (compute/texts.py); `rapport check` renders every data
+        text the same way (checks/texts.py), so a build meets no broken one."""
+        return self.texts.text(source, inline)
 
     def helpers(self) -> dict:
-        return {"uppfyllda": self.uppfyllda, "delvis": self.delvis, "ej_uppfyllda": self.ej_uppfyllda,
-                "utan_utfall": self.utan_utfall, "antal": self.antal, "belopp": self.belopp,
-                "procent": lambda x, d=1: fmt_percent(x, d)}
+        return self.texts.helpers()
 
     # -- the whole context --------------------------------------------------
     def build(self) -> dict:
@@ -310,7 +280,7 @@ class Context:
         for kat in ("verksamhet", "finansiell"):
             s = self.sammanfattning(kategori=kat)
             status_rows.append({"kategori": kat, **s})
-        return {
+        data = {
             "org": {"namn": org.namn, "enhet": org.enhet, "farger": dict(org.farger),
                     "status": {s.value: getattr(org.status, s.value).model_dump() for s in G.STATUSES},
                     "malkolumner": list(org.malkolumner), "malrubriker": dict(org.malrubriker),
@@ -321,7 +291,7 @@ class Context:
                         "period_kort": period.kort if period else "", "beslut": o.rapport.beslut or "",
                         "datum": swedish_date(o.rapport.datum), "datum_iso": o.rapport.datum.isoformat()},
             "budget": {"id": r.budget_id, "titel": b.titel, "ar": b.ar},
-            "sektioner": sections,
+            "sektioner": section_views(sections),
             "namnder": committees,
             "omraden": areas,
             "uppdrag_per_perspektiv": assignments_by_persp,
@@ -331,6 +301,7 @@ class Context:
             "serier": {k: v.model_dump() for k, v in o.serier.items()},
             "diagram": chart_views(self),  # data, caption and alt text per chart (chartdata.py); drawn by charts.py
         }
+        return data
 
     def budget_views(self) -> dict:
         """What a budget document shows: goals per perspective with their closing outcomes

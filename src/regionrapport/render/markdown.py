@@ -8,6 +8,8 @@ from pathlib import Path
 from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound)
 
+from ..compute.derived import TableTooLarge
+from ..compute.texts import TextError
 from ..diagnostics import Diagnostic, ReportError
 from ..paths import outside_project
 from .context import Context
@@ -284,12 +286,18 @@ def make_env(project_templates: Path | None) -> Environment:
 
 def render_markdown(report, env: Environment | None = None) -> str:
     ctx = Context(report)
-    data = ctx.build()
     env = env or make_env(report.project.templates_dir)
     helpers = {"tabell": ctx.table_view, **ctx.helpers()}
     env.globals.update(helpers)
     try:
-        return _render(report, env, data)
+        return _render(report, env, ctx.build())
+    except TableTooLarge as e:  # found by `rapport check` (RR625) first; here only as a last wall
+        raise ReportError([report.smap.diag((), "RR625", f"En tabell får för många rader (vid posten '{e}').",
+                                            "Ange visa_varav: false.")]) from None
+    except TextError as e:
+        # `rapport check` renders every data text with its location (checks/texts.py), so
+        # this is only reached by a text the check does not know of: say so plainly.
+        raise ReportError([report.smap.diag((), e.code, f"En text kan inte visas: {e.message}", e.hint)]) from None
     finally:
         # The helpers are bound to this report's Context; left in the environment they
         # tie the report into Jinja's reference cycles, so it outlived the build until a
