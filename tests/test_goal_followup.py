@@ -47,7 +47,7 @@ def test_statuses_are_computed_below_the_render_layer(ctx):
 
 def test_goal_level_count_used_in_the_assessment(ctx):
     # "För målet Vården är till för alla uppnås målnivån i tre av sex mätetal."
-    assert (ctx.uppfyllda("vard_for_alla"), ctx.antal("vard_for_alla")) == (3, 6)
+    assert (ctx.texts.uppfyllda("vard_for_alla"), ctx.texts.antal("vard_for_alla")) == (3, 6)
 
 
 def by_id(ctx):
