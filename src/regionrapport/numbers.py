@@ -51,3 +51,20 @@ def fmt_plain(x: float) -> str:
     if abs(x - round(x)) < 1e-9:
         return fmt_number(x, 0)
     return fmt_number(x, 1)
+
+
+UNIT_SUFFIX = {"procent": "\u00a0%", "dagar": "\u00a0dagar", "mnkr": "\u00a0mnkr", "mkr": "\u00a0mkr", "tkr": "\u00a0tkr",
+               "kr": "\u00a0kr"}
+
+
+def fmt_metric(value, unit: str) -> str:
+    if value is None:
+        return ""
+    if unit == "procent":
+        return fmt_percent(value, 1 if abs(value - round(value)) > 1e-9 else 0)
+    if unit in ("index", "kvot"):
+        # as many decimals as the figure has, at most two: 80, 80,3, 0,35
+        decimals = next(d for d in (0, 1, 2) if d == 2 or abs(value * 10 ** d - round(value * 10 ** d)) < 1e-9)
+        return fmt_number(value, decimals)
+    decimals = 0 if abs(value - round(value)) < 1e-9 else 1
+    return fmt_number(value, decimals) + UNIT_SUFFIX.get(unit, "")

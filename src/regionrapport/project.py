@@ -479,7 +479,7 @@ def merge_posts(budget: m.Budget, outcomes: m.Outcomes, bsmap: SourceMap, osmap:
             posts[pid] = p
             p.where.setdefault(DECL, (smap, ("poster", pid)))
             base = ("poster", pid)
-            for attr in ("namn", "kommentar", "fotnot"):
+            for attr in ("namn", "kommentar", "fotnot", "decimaler"):
                 v = getattr(post, attr)
                 if v is not None:
                     setattr(p, attr, v)

@@ -81,6 +81,14 @@ def unknown_post(report, collector):
                         collector.add(smap.diag(("tabeller", tid, "rader", i, "kolumner", k), "RR108",
                                                 f"Tabell {table.rubrik}: raden visar kolumnen '{cid}', som tabellen inte har.",
                                                 _close(cid, shown) or "Ange kolumner ur tabellens 'kolumner'."))
+                for shown_col, post_col in (getattr(row, "kolumnkalla", None) or {}).items():
+                    at = ("tabeller", tid, "rader", i, "kolumnkalla", shown_col)
+                    if shown_col not in shown and all(c in report.columns or c == "kommentar" for c in shown):
+                        collector.add(smap.diag(at, "RR108", f"Tabell {table.rubrik}: raden visar kolumnen '{shown_col}', som tabellen inte har.",
+                                                _close(shown_col, shown) or "Ange kolumner ur tabellens 'kolumner'.", prefer="key"))
+                    if post_col not in report.columns:
+                        collector.add(smap.diag(at, "RR108", f"Tabell {table.rubrik}: kolumnen '{post_col}' är inte deklarerad.",
+                                                _close(post_col, report.columns) or "Deklarera den under 'kolumner'."))
             for i, col in enumerate(table.kolumner):
                 cid = col if isinstance(col, str) else col.kolumn
                 if cid not in report.columns and cid != "kommentar":

@@ -111,6 +111,7 @@ class PostDef:
     varav_fullstandig: bool = False
     kommentar: str | None = None
     fotnot: str | None = None
+    decimaler: int | None = None  # decimals wherever the post is shown (None: the table's, else whole units)
     kind: str = "post"  # post | namnd | enhet
     kortnamn: str | None = None
     utan_utfall: str | None = None

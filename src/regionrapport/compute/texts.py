@@ -30,7 +30,7 @@ import operator
 
 from jinja2 import Environment, TemplateSyntaxError, nodes
 
-from ..numbers import fmt_amount, fmt_percent
+from ..numbers import DASH, fmt_metric, fmt_number, fmt_percent
 from . import goals as G
 
 MAX_OUTPUT = 100_000  # characters one rendered text may have (the longest example text has ~1 500)
@@ -273,12 +273,27 @@ class TextHelpers:
     def antal(self, mal=None, omrade=None, kategori=None) -> int:
         return self._count("total", mal, omrade, kategori)
 
-    def belopp(self, post: str, kolumn: str = "utfall") -> str:
+    def belopp(self, post: str, kolumn: str = "utfall", decimaler: int | None = None) -> str:
+        """An amount in running text, with the post's `decimaler` unless given (default whole units)."""
         if not isinstance(post, str) or post not in self.r.posts:
             raise _unknown("post", post, self.r.posts)
         if not isinstance(kolumn, str) or kolumn not in self.r.columns:
             raise _unknown("kolumn", kolumn, self.r.columns)
-        return fmt_amount(self.r.ledger.value(post, kolumn))
+        if decimaler is None:
+            decimaler = self.r.posts[post].decimaler or 0
+        if isinstance(decimaler, bool) or decimaler not in (0, 1, 2, 3):
+            raise TextError(f"belopp() tar 0–3 decimaler, fick {decimaler!r}.", code="RR622",
+                            hint="Skriv t.ex. {{ belopp('hsn', 'utfall', 1) }}.")
+        return fmt_number(self.r.ledger.value(post, kolumn), decimaler)
+
+    def matetal(self, metric: str) -> str:
+        """A metric's outcome for the period in running text, formatted as in the goal tables."""
+        if self._results is None:
+            self._results = G.evaluate(self.r)
+        for res in self._results:
+            if res.id == metric:
+                return fmt_metric(res.outcome, res.unit) or DASH
+        raise _unknown("mätetal", metric, [res.id for res in self._results])
 
     def procent(self, x, d=1) -> str:
         if isinstance(x, bool) or not isinstance(x, (int, float)) or d not in (0, 1, 2, 3):
@@ -310,4 +325,4 @@ class TextHelpers:
     def helpers(self) -> dict:
         return {"uppfyllda": self.uppfyllda, "delvis": self.delvis, "ej_uppfyllda": self.ej_uppfyllda,
                 "utan_utfall": self.utan_utfall, "antal": self.antal, "belopp": self.belopp,
-                "procent": self.procent}
+                "matetal": self.matetal, "procent": self.procent}

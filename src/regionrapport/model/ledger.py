@@ -25,6 +25,11 @@ class Post(Strict):
     varav: Breakdown | None = Field(None, description="Breakdown into other posts.")
     kommentar: Text | None = Field(None, description="Markdown commentary.")
     fotnot: Text | None = Field(None, description="Footnote text.")
+    decimaler: int | None = Field(None, ge=0, le=3,
+                                  description="Decimals of this post's amounts wherever it is shown (tables and "
+                                              "the belopp() text helper), e.g. 2 for a committee below one million. "
+                                              "A table row's own `decimaler` takes precedence; this one takes "
+                                              "precedence over the table's.")
 
     def values(self) -> dict[str, float | None]:
         return dict(self.model_extra or {})
@@ -63,6 +68,11 @@ class Row(Strict):
     namn: Text | None = Field(None, description="Label override for this table (the label of a derived row).")
     stil: str = Field("normal", pattern="^(normal|summa|varav|rubrik|kursiv)$",
                       description="normal, summa (bold), varav (indented, italic), kursiv (italic), rubrik.")
+    decimaler: int | None = Field(None, ge=0, le=3,
+                                  description="Decimals of this row's amounts (overrides the post's and the table's).")
+    kolumnkalla: dict[Id, Id] | None = Field(
+        None, description="Post row only: table column -> the post's column whose figure it shows; the table's other "
+                          "columns stay empty. E.g. {prognos_avvikelse: arsbudget} for a 'Budgeterat resultat' row.")
 
     @model_validator(mode="after")
     def _one_of(self):
@@ -71,6 +81,8 @@ class Row(Strict):
             raise ValueError("en rad har precis en av 'post', 'rubrik', 'forandring' eller 'andel'")
         if self.kolumner is not None and given[0] in ("post", "rubrik"):
             raise ValueError("'kolumner' gäller bara en härledd rad ('forandring' eller 'andel')")
+        if self.kolumnkalla is not None and given[0] != "post":
+            raise ValueError("'kolumnkalla' gäller bara en rad med 'post'")
         return self
 
 

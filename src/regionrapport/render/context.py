@@ -14,30 +14,13 @@ from ..compute import derived as D
 from ..compute import goals as G
 from ..constants import MONTHS
 from ..model.organisation import section_views
-from ..numbers import fmt_amount, fmt_number, fmt_percent
+from ..numbers import fmt_amount, fmt_metric, fmt_number, fmt_percent
 from .chartdata import chart_views
 from ..compute.texts import TextHelpers
 
 TREND = {"upp": ("↑", "förbättring"), "ned": ("↓", "försämring"), "oforandrad": ("→", "oförändrat")}
-UNIT_SUFFIX = {"procent": "\u00a0%", "dagar": "\u00a0dagar", "mnkr": "\u00a0mnkr", "mkr": "\u00a0mkr", "tkr": "\u00a0tkr",
-               "kr": "\u00a0kr"}
-
-
 def swedish_date(d: dt.date) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def fmt_metric(value, unit: str) -> str:
-    if value is None:
-        return ""
-    if unit == "procent":
-        return fmt_percent(value, 1 if abs(value - round(value)) > 1e-9 else 0)
-    if unit in ("index", "kvot"):
-        # as many decimals as the figure has, at most two: 80, 80,3, 0,35
-        decimals = next(d for d in (0, 1, 2) if d == 2 or abs(value * 10 ** d - round(value * 10 ** d)) < 1e-9)
-        return fmt_number(value, decimals)
-    decimals = 0 if abs(value - round(value)) < 1e-9 else 1
-    return fmt_number(value, decimals) + UNIT_SUFFIX.get(unit, "")
 
 
 def fmt_target(target, unit: str) -> str:
@@ -101,12 +84,21 @@ class Context:
             cols.append((cid, self.header(cid, over) if cid != "kommentar" else (over or "Kommentar")))
         rows = []
 
-        def add(pid, label, style, depth):
+        def add(pid, label, style, depth, decimals=None, source=None):
             # the row and, with visa_varav, its breakdown under it (bounded; RR625 in `rapport check`)
             for i, (p, below) in enumerate(D.post_rows(pid, self.r.posts, t.visa_varav, D.MAX_TABLE_ROWS - len(rows))):
                 post = self.r.posts[p]
-                cells = [self.text(post.kommentar or "", inline=True) if cid == "kommentar"
-                         else self.cell(p, cid, t.decimaler) for cid, _ in cols]
+                # The most specific setting wins: the row's, the post's, the table's (else whole units).
+                own = decimals if i == 0 else None
+                d = next((x for x in (own, post.decimaler, t.decimaler) if x is not None), None)
+                cells = []
+                for cid, _ in cols:
+                    if cid == "kommentar":
+                        cells.append(self.text(post.kommentar or "", inline=True))
+                    elif i == 0 and source is not None:  # the row shows other columns of its post, or nothing
+                        cells.append(self.cell(p, source[cid], d) if cid in source else "")
+                    else:
+                        cells.append(self.cell(p, cid, d))
                 rows.append({"label": (label if i == 0 else None) or post.namn or p, "cells": cells,
                              "stil": style if i == 0 else "varav", "niva": depth + below, "post": p})
 
@@ -118,7 +110,7 @@ class Context:
             elif row.forandring is not None or row.andel is not None:
                 rows.append(self.derived_row(row, [c for c, _ in cols]))
             else:
-                add(row.post, row.namn, row.stil, 1 if row.stil == "varav" else 0)
+                add(row.post, row.namn, row.stil, 1 if row.stil == "varav" else 0, row.decimaler, row.kolumnkalla)
         add = None  # a closure over self is a reference cycle: it kept the report for the collector
         return {
             "id": tid, "rubrik": t.rubrik, "text": self.text(t.text) if t.text else "",
@@ -228,8 +220,11 @@ class Context:
     def sammanfattning(self, kategori=None, omrade=None) -> dict:
         return G.summary_view(self.statuses(None, omrade, kategori))
 
-    def belopp(self, post: str, kolumn: str = "utfall") -> str:
-        return self.texts.belopp(post, kolumn)
+    def belopp(self, post: str, kolumn: str = "utfall", decimaler: int | None = None) -> str:
+        return self.texts.belopp(post, kolumn, decimaler)
+
+    def matetal(self, metric: str) -> str:
+        return self.texts.matetal(metric)
 
     def text(self, source: str | None, inline: bool = False) -> str:
         """Render an analyst's text (compute/texts.py); `rapport check` renders every data
