@@ -138,7 +138,6 @@ def _cost_series(ctx) -> dict | None:
     known = [y for y in years if any(values[k].get(y) is not None for k, _ in series)]
     if not known:
         return None  # a new period's file before its figures are filled in: nothing to draw
-    missing = [y for y in years if y not in known]
     periods = {s.period for _, s in series}
     period = org.perioder.get(next(iter(periods))) if len(periods) == 1 and None not in periods else None
     span = period.kort if period else "perioden"
@@ -155,17 +154,16 @@ def _cost_series(ctx) -> dict | None:
     years_text = _join([str(y) for y in known])
     what = prefix + _join([c[:1].lower() + c[1:] for c in cats]) if prefix else _join(cats)
     caption = f"{what}, ackumulerat {span} {years_text} ({unit})."
+    # Notes on the source (no monthly values, a year it does not give) belong in the YAML and
+    # docs/kallan.md, not in the caption: the reader is told what the bars show, nothing more.
     if totals_only:
-        caption += (f" Underlaget innehåller bara summan för {span} varje år, inga månadsvärden; "
-                    "diagrammet visar därför periodsummor och ingen månadskurva.")
-    if missing:
-        caption += f" Uppgift för {_join([str(y) for y in missing])} saknas i underlaget."
+        caption += f" Staplarna visar summan för {span} varje år."
     view["bildtext"] = caption
     per_cat = []
     for i, cat in enumerate(cats):
         per_cat.append(f"{cat}: " + ", ".join(f"{y} {_num(s['varden'][i])}" for y, s in zip(known, view["serier"])))
     view["alt"] = (f"Stapeldiagram över {what[:1].lower() + what[1:]} i {unit}, ackumulerat {span}, per år. " + "; ".join(per_cat) + "."
-                   + (" Månadsvärden finns inte i underlaget." if totals_only else ""))
+                   + (f" Varje stapel är summan för {span}." if totals_only else ""))
     return view
 
 
