@@ -39,6 +39,12 @@ def test_driftramar_per_namnd(md):
     # each year against the year before, from the printed sums: 8304/8167, 8664/8304, 8923/8664;
     # like the source, none for Budget 2024 (a budget against an outcome)
     assert rows["Förändring jämfört med föregående år"] == ["", "", n("1,7 %"), n("4,3 %"), n("3,0 %")]
+    # below one million: the source's 0,5 and 0,9, shown with the row's decimaler: 1, not as 1 and 1
+    assert rows["Patientnämnden"][:2] == ["0,5", "0,9"]
+
+
+def test_no_notes_for_the_editors(md):
+    assert "källan" not in md and "i underlaget" not in md
 
 
 def test_resultatbudget(md):
