@@ -69,6 +69,12 @@ def _named(pattern: re.Pattern, text: str, group: int) -> tuple[set[str], bool]:
     return names, dynamic
 
 
+def _quoted_posts(text: str) -> set[str]:
+    """Post ids quoted as belopp('id') (a split first: a regex over the whole file cost ~7 ms)."""
+    chunks = text.split("belopp(")[1:]
+    return {m.group(2) for c in chunks if (m := _AMOUNT_REF.match("belopp(" + c[:80]))}
+
+
 def _row_posts(report, t) -> set[str]:
     out = set()
 
@@ -167,10 +173,10 @@ def unshown(report, collector):
             shown |= _row_posts(report, t)
     for path in report.files:
         try:
-            shown |= {m.group(2) for m in _AMOUNT_REF.finditer(Path(path).read_text(encoding="utf-8"))}
+            shown |= _quoted_posts(Path(path).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             continue
-    shown |= {m.group(2) for m in _AMOUNT_REF.finditer(templates)}
+    shown |= _quoted_posts(templates)
     if charts_shown:
         shown |= {s.post for s in o.serier.values() if s.post}
     for g in report.budget.mal.values():
