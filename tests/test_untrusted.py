@@ -23,7 +23,7 @@ from regionrapport.diagnostics import ReportError
 REPORT = "delar-mars-2025"
 OUTCOMES = f"data/outcomes/{REPORT}.yaml"
 # The committee comment that the report prints as a paragraph (a block text).
-COMMENT = "    kommentar: >\n      Hälso- och sjukvården ligger före budget"
+COMMENT = "    kommentar: >\n      Hälso- och sjukvården ligger {{ belopp('hsn', 'avvikelse') }} mnkr före budget"
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def put_in_comment(root: Path, text: str) -> int:
     src = f.read_text(encoding="utf-8")
     assert src.count(COMMENT) == 1
     block = "    kommentar: |\n" + "".join(f"      {line}\n" if line else "\n" for line in text.split("\n"))
-    block += "      Hälso- och sjukvården ligger före budget"
+    block += "      Hälso- och sjukvården ligger {{ belopp('hsn', 'avvikelse') }} mnkr före budget"
     f.write_text(src.replace(COMMENT, block), encoding="utf-8")
     return src[:src.index(COMMENT)].count("\n") + 1
 

@@ -116,8 +116,8 @@ def unshown(report, collector):
     missing from the list (this is how a report loses an obligatory table).
     Posts declared in the budget file are not reported (another report of the
     same budget may show them), nor posts that only feed a shown sum.
-    Not reported while the report has errors: fixing them (a misspelt id, an
-    unknown report kind) changes what is shown.
+    Not reported when loading or the rules before it (RR0xx–RR508) found errors:
+    fixing them (a misspelt id, an unknown report kind) changes what is shown.
     Fix: add the table or text to the section list (organisation.yaml
     `rapporttyper.<typ>.sektioner` or the report's `rapport.sektioner`), quote
     the post in a text or a table, or remove what is not needed.
