@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import rule
+from ..compute.ledger import DECL, parse_term
+from .registry import rule
 from .rendering import BUILTIN_TEMPLATES, _sections
 
 _INCLUDE = re.compile(r"""\{%-?\s*(?:include|extends|import|from)\s+(['"])([^'"]+)\1""")
@@ -101,7 +102,6 @@ def _row_posts(report, t) -> set[str]:
 
 def _feeds(p) -> list[str]:
     """The posts a post is computed from or checked against."""
-    from ..compute.ledger import parse_term
     terms = list(p.summa or []) + list(p.varav) + [t for alt in p.kontroll for t in alt]
     return [parse_term(t)[1] for t in terms]
 
@@ -190,7 +190,7 @@ def unshown(report, collector):
             if term not in shown:
                 shown.add(term)
                 todo.append(term)
-    mine = [pid for pid, p in report.posts.items() if p.where.get("decl", (None,))[0] is smap]
+    mine = [pid for pid, p in report.posts.items() if p.where.get(DECL, (None,))[0] is smap]
     unshown_posts = [pid for pid in mine if pid not in shown]
     fed = {t for pid in unshown_posts for t in _feeds(report.posts[pid])}
     # the rows of a table that is not shown are reported through the table
