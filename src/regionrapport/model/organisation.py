@@ -47,6 +47,7 @@ class Column(Strict):
 class TableSection(Strict):
     tabell: Id = Field(description="Id of a table declared under `tabeller` in the budget or outcomes file.")
     text: Id | None = Field(None, description="Id of a report text (`texter`) shown between the table's heading and the table.")
+    niva: int | None = Field(None, ge=1, le=6, description="Heading level of the table's heading, 1 to 6 (default 2).")
 
 
 class HeadingSection(Strict):
