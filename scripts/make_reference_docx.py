@@ -92,20 +92,25 @@ def styles(doc) -> None:
                align=WD_ALIGN_PARAGRAPH.LEFT)
     para_style(doc, "Author", align=WD_ALIGN_PARAGRAPH.LEFT)
     para_style(doc, "Date", size=11, bold=False, before=36, after=0, align=WD_ALIGN_PARAGRAPH.LEFT, colour=GREY_TEXT)
-    # Every level-1 section starts a page, as in the PDF; the TOC heading is based
-    # on Heading 1, so the table of contents gets a page of its own after the title page.
-    para_style(doc, "Heading 1", size=17, bold=True, colour=accent, before=0, after=10, page_break=True)
-    para_style(doc, "Heading 2", size=13.5, bold=True, colour=accent, before=16, after=5)
-    para_style(doc, "Heading 3", size=11.5, bold=True, colour=RGBColor(0x26, 0x26, 0x26), before=12, after=3)
+    # Chapters follow each other without forced page breaks, as in the PDF; every
+    # heading stays with what follows it. The table of contents starts a page of its
+    # own after the title page (the body then starts a page: status.lua).
+    para_style(doc, "Heading 1", size=17, bold=True, colour=accent, before=22, after=10, page_break=False,
+               keep_next=True)
+    para_style(doc, "Heading 2", size=13.5, bold=True, colour=accent, before=16, after=5, keep_next=True)
+    para_style(doc, "Heading 3", size=11.5, bold=True, colour=RGBColor(0x26, 0x26, 0x26), before=12, after=3,
+               keep_next=True)
     para_style(doc, "Heading 4", size=10.5, bold=True, italic=False, colour=RGBColor(0x26, 0x26, 0x26),
-               before=10, after=2)
-    para_style(doc, "TOC Heading", size=17, colour=accent)
+               before=10, after=2, keep_next=True)
+    para_style(doc, "TOC Heading", size=17, colour=accent, before=0, page_break=True)
     para_style(doc, "Table Caption", size=9.5, bold=True, italic=False, before=10, after=3, keep_next=True,
                align=WD_ALIGN_PARAGRAPH.LEFT, colour=RGBColor(0x26, 0x26, 0x26))
     para_style(doc, "Image Caption", size=9, italic=True, before=3, after=10, align=WD_ALIGN_PARAGRAPH.LEFT)
     para_style(doc, "Captioned Figure", keep_next=True, before=6, after=0)
     para_style(doc, "Figure", keep_next=True)
     para_style(doc, "Footnote Text", size=8.5)
+    # A table's footnotes (tabell.md.j2): small, close under the table.
+    para_style(doc, "Tabellnot", based_on="Body Text", size=8.5, before=0, after=2)
     para_style(doc, "Block Text", size=10, italic=False)
     hdr = para_style(doc, "Header", size=8, colour=GREY_TEXT, before=0, after=0, based_on="Normal")
     ftr = para_style(doc, "Footer", size=8, colour=GREY_TEXT, before=0, after=0, based_on="Normal")
@@ -123,7 +128,9 @@ def styles(doc) -> None:
         status_style(doc, key, colour)
 
 
-FONT = "Arial"  # on every Word installation; LibreOffice uses the metric-compatible Liberation Sans
+# The house typeface (render/pandoc.py embeds it in every DOCX and names Arial, with
+# the same metrics, as its stand-in).
+FONT = "Liberation Sans"
 
 
 def fonts(doc) -> None:

@@ -34,6 +34,27 @@ def fmt_number(x: float | None, decimals: int = 0, empty: str = DASH) -> str:
     return (MINUS + out) if neg else out
 
 
+def largest_remainder(counts, total: int = 100) -> list[int]:
+    """Whole shares of `total` in proportion to counts that add up to exactly `total`.
+
+    The largest-remainder (Hamilton) method: every share is first rounded down, and
+    the units still missing go to the shares with the largest remainders (on equal
+    remainders, the earlier one first). 8, 8, 5, 6 of 27 give 30, 30, 18, 22 %
+    where rounding each share alone gives 30, 30, 19, 22 = 101 %. All zero counts
+    give all zero shares.
+    """
+    counts = list(counts)
+    whole = sum(counts)
+    if whole <= 0:
+        return [0] * len(counts)
+    exact = [Decimal(c) * total / Decimal(whole) for c in counts]
+    shares = [int(e) for e in exact]  # the counts are not negative: int() rounds down
+    order = sorted(range(len(counts)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for i in order[:total - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
 def fmt_amount(x: float | None, empty: str = DASH) -> str:
     """Whole units, as the tables print them."""
     return fmt_number(x, 0, empty)

@@ -14,6 +14,15 @@ from .diagnostics import Diagnostic, ReportError
 from .paths import outside_project
 
 RESOURCES = Path(__file__).resolve().parent / "resources"
+# The house typeface of both outputs and the charts: Liberation Sans (SIL OFL 1.1),
+# shipped with the package so that no machine needs it installed. It has Arial's
+# metrics, so Word without it (and without the copy embedded in the DOCX) lays out
+# alike with Arial.
+FONTS = RESOURCES / "fonts"
+FONT = "Liberation Sans"
+FONT_FALLBACK = "Arial"
+FONT_FILES = {"Regular": "LiberationSans-Regular.ttf", "Bold": "LiberationSans-Bold.ttf",
+              "Italic": "LiberationSans-Italic.ttf", "BoldItalic": "LiberationSans-BoldItalic.ttf"}
 
 # The project's house defaults. The committed reference.docx is made with exactly
 # these values, which is how a build finds and replaces them.

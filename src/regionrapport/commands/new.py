@@ -179,7 +179,7 @@ def transform(text: str, plan: Plan) -> str:
                     ed.scalar(v, plan.budget)
                 elif k.value in ("titel", "undertitel") and isinstance(v, ScalarNode):
                     ed.scalar(v, _replace_words(raw(v), plan.words))
-                elif k.value == "beslut":
+                elif k.value in ("beslut", "diarienummer"):
                     _empty(ed, k, v)
         elif section == "kolumner":
             for _, col in _items(node):

@@ -49,6 +49,13 @@ class ReportHeader(Strict):
     datum: dt.date = Field(description="Report date: the only date written into the outputs.")
     undertitel: Text | None = None
     beslut: Text | None = Field(None, description="Decision line for the title page.")
+    utgivare: Text | None = Field(
+        None, description="Whose document it is, when it is not the organisation's own (e.g. a party group's "
+                          "budget proposal): printed on the title page and written as the author in the PDF and "
+                          "DOCX document properties.")
+    beslutande: Text | None = Field(None, description="The body that decides on the report (e.g. Regionfullmäktige), "
+                                                      "for the title page.")
+    diarienummer: Text | None = Field(None, description="The case number (diarienummer), for the title page.")
     sektioner: list[Section] | None = Field(None, description="This report's own section list, replacing its kind's "
                                             "(`rapporttyper.<typ>.sektioner` in organisation.yaml).")
 

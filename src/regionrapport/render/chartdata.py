@@ -150,7 +150,9 @@ def _cost_series(ctx) -> dict | None:
     view = {"kategorier": cats, "poster": [k for k, _ in series], "enhet": unit, "typ": "staende", "tecken": 1,
             "serier": [{"namn": str(y), "kolumn": str(y), "varden": [values[k].get(y) for k, _ in series]}
                        for y in known],
-            "endast_summor": totals_only}
+            "endast_summor": totals_only,
+            # the report's year in the accent colour, earlier years in the other colours
+            "aktuell_serie": str(ctx.ar)}
     years_text = _join([str(y) for y in known])
     what = prefix + _join([c[:1].lower() + c[1:] for c in cats]) if prefix else _join(cats)
     caption = f"{what}, ackumulerat {span} {years_text} ({unit})."

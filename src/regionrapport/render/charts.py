@@ -149,9 +149,25 @@ def draw(view: dict, colours: list[str]) -> bytes:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FuncFormatter
 
+    from matplotlib import font_manager
+
+    from ..style import FONT, FONT_FILES, FONTS
+
+    # The house typeface of both outputs (resources/fonts), registered once per process.
+    known = {f.fname for f in font_manager.fontManager.ttflist}
+    for name in FONT_FILES.values():
+        if str(FONTS / name) not in known:
+            font_manager.fontManager.addfont(str(FONTS / name))
+
     cats, series = view["kategorier"], view["serier"]
     n = len(series)
-    rc = {"font.family": "DejaVu Sans", "font.size": 8, "axes.edgecolor": "#8c8c8c", "axes.linewidth": 0.6,
+    current = view.get("aktuell_serie")
+    if current is not None and any(s["namn"] == current for s in series):
+        others = iter(colours[1:] or colours)
+        series_colours = [colours[0] if s["namn"] == current else next(others, colours[-1]) for s in series]
+    else:
+        series_colours = [colours[j % len(colours)] for j in range(n)]
+    rc = {"font.family": FONT, "font.size": 8, "axes.edgecolor": "#8c8c8c", "axes.linewidth": 0.6,
           "xtick.color": "#404040", "ytick.color": "#404040", "svg.hashsalt": "regionrapport"}
     with plt.rc_context(rc):
         horizontal = view["typ"] == "liggande"
@@ -167,7 +183,7 @@ def draw(view: dict, colours: list[str]) -> bytes:
         for j, s in enumerate(series):
             pos = [i - band / 2 + bar * (j + 0.5) for i in range(len(cats))]
             vals = [v if v is not None else 0 for v in s["varden"]]
-            colour = colours[j % len(colours)]
+            colour = series_colours[j]
             if horizontal:
                 bars = ax.barh(pos, vals, height=bar * 0.92, color=colour, label=s["namn"])
             else:

@@ -284,6 +284,8 @@ class Context:
                         "typ": o.rapport.typ, "ar": o.rapport.ar, "fg_ar": o.rapport.ar - 1,
                         "period": period.namn if period else o.rapport.period,
                         "period_kort": period.kort if period else "", "beslut": o.rapport.beslut or "",
+                        "utgivare": o.rapport.utgivare or "", "beslutande": o.rapport.beslutande or "",
+                        "diarienummer": o.rapport.diarienummer or "",
                         "datum": swedish_date(o.rapport.datum), "datum_iso": o.rapport.datum.isoformat()},
             "budget": {"id": r.budget_id, "titel": b.titel, "ar": b.ar},
             "sektioner": section_views(sections),

@@ -36,8 +36,8 @@ import subprocess
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, ReportError
-from ..style import (DEFAULT_ACCENT, DEFAULT_STATUS_COLOURS, LOGO_TYPES, RESOURCES, Style,  # noqa: F401
-                     default_style)
+from ..style import (DEFAULT_ACCENT, DEFAULT_STATUS_COLOURS, FONT, FONT_FALLBACK, FONT_FILES, FONTS,  # noqa: F401
+                     LOGO_TYPES, RESOURCES, Style, default_style)
 
 READER = "markdown-citations-raw_html-raw_tex-tex_math_dollars"
 
@@ -341,17 +341,163 @@ def restamp_docx(data: bytes, date: dt.date) -> bytes:
 
     stamp = f"{date.isoformat()}T00:00:00Z"
     src = zipfile.ZipFile(io.BytesIO(data))
+    infos = {info.filename: info for info in src.infolist()}
+    entries = {name: src.read(name) for name in infos}
+    order = list(infos)
+    house_docx(entries, order)  # the same rewrite adds what pandoc cannot be told (above)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
+        for name in order:
+            content = entries[name]
+            if name == "docProps/core.xml":
                 content = content.replace(b"1970-01-01T00:00:00Z", stamp.encode())
-            zi = zipfile.ZipInfo(info.filename, date_time=(date.year, date.month, date.day, 0, 0, 0))
-            zi.compress_type = info.compress_type
-            zi.external_attr = info.external_attr
-            dst.writestr(zi, content)
+            info = infos.get(name)
+            zi = zipfile.ZipInfo(name, date_time=(date.year, date.month, date.day, 0, 0, 0))
+            zi.compress_type = info.compress_type if info else zipfile.ZIP_DEFLATED
+            zi.external_attr = info.external_attr if info else 0o644 << 16
+            # the fonts are most of the bytes: the fastest deflate level costs 7 % in size, halves the time
+            dst.writestr(zi, content, compresslevel=1 if name.endswith(".odttf") else None)
     return buf.getvalue()
+
+
+# -- the DOCX after pandoc --------------------------------------------------------------
+# What pandoc's DOCX writer cannot be told: Word is asked to update the fields (the table
+# of contents, "Tabell n" numbers) when the document opens, so the contents are never
+# blank; table rows never split across pages, and a table that fits on a page (up to
+# KEEP_ROWS rows) is kept on one page with its footnotes ("Tabellnot" paragraphs), as in
+# the PDF; the house typeface is embedded (obfuscated, as Word does it), so Word and
+# LibreOffice show it without having it installed, with Arial named as its stand-in.
+KEEP_ROWS = 15
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_FONT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
+_ODTTF = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+_SETTINGS_AFTER_UPDATE = ("<w:hdrShapeDefaults", "<w:footnotePr", "<w:endnotePr", "<w:compat", "<w:docVars",
+                          "<w:rsids", "<m:mathPr", "<w:attachedSchema", "<w:themeFontLang", "<w:clrSchemeMapping",
+                          "<w:doNotIncludeSubdocsInStats", "<w:captions", "<w:decimalSymbol", "<w:listSeparator",
+                          "</w:settings>")
+
+
+def _insert_before_first(xml: str, markers, new: str) -> str:
+    at = min((i for i in (xml.find(m) for m in markers) if i >= 0), default=-1)
+    return xml if at < 0 else xml[:at] + new + xml[at:]
+
+
+def docx_settings(xml: str) -> str:
+    """settings.xml: update fields on open; the document carries its fonts."""
+    if "<w:updateFields" not in xml:
+        xml = _insert_before_first(xml, _SETTINGS_AFTER_UPDATE, '<w:updateFields w:val="true"/>')
+    if "<w:embedTrueTypeFonts" not in xml:
+        xml = _insert_before_first(xml, ("<w:embedSystemFonts", "<w:saveSubsetFonts", "<w:mirrorMargins",
+                                         "<w:proofState", "<w:defaultTabStop"), "<w:embedTrueTypeFonts/>")
+    return xml
+
+
+def _keep_next(row: str) -> str:
+    """Every paragraph of a table row kept with the next paragraph (the next row)."""
+    def one(m: re.Match) -> str:
+        ppr = m.group(0)
+        if "<w:keepNext" in ppr:
+            return ppr
+        style = re.match(r"<w:pPr>(<w:pStyle [^>]*/>)?", ppr)
+        return ppr[:style.end()] + "<w:keepNext/>" + ppr[style.end():]
+    return re.sub(r"<w:pPr>.*?</w:pPr>", one, row, flags=re.S)
+
+
+def _table(m: re.Match, following: str) -> str:
+    rows = re.findall(r"<w:tr>.*?</w:tr>|<w:tr .*?</w:tr>", m.group(0), flags=re.S)
+    notes = following.startswith('<w:p><w:pPr><w:pStyle w:val="Tabellnot"')
+    keep = len(rows) <= KEEP_ROWS + 1
+    out = m.group(0)
+    for i, row in enumerate(rows):
+        new = row
+        if "<w:cantSplit" not in new:
+            new = (new.replace("<w:trPr>", "<w:trPr><w:cantSplit/>", 1) if "<w:trPr>" in new
+                   else new.replace("<w:tr>", "<w:tr><w:trPr><w:cantSplit/></w:trPr>", 1))
+        if keep and (i < len(rows) - 1 or notes):
+            new = _keep_next(new)
+        out = out.replace(row, new, 1)
+    return out
+
+
+def docx_document(xml: str) -> str:
+    """document.xml: rows that cannot split; short tables (and their footnotes) kept on one page."""
+    parts, pos = [], 0
+    for m in re.finditer(r"<w:tbl>.*?</w:tbl>", xml, flags=re.S):
+        parts.append(xml[pos:m.start()])
+        parts.append(_table(m, xml[m.end():m.end() + 80]))
+        pos = m.end()
+    parts.append(xml[pos:])
+    xml = "".join(parts)
+    # all footnote paragraphs of a table but the last stay with the next one
+    return re.sub(r'(<w:p><w:pPr><w:pStyle w:val="Tabellnot" />)(?=(?:(?!</w:p>).)*</w:p><w:p><w:pPr><w:pStyle '
+                  r'w:val="Tabellnot")', r"\1<w:keepNext/>", xml, flags=re.S)
+
+
+def _font_key(name: str) -> str:
+    import hashlib
+
+    h = hashlib.sha1(name.encode()).hexdigest()[:32].upper()  # the same key every build
+    return "{%s-%s-%s-%s-%s}" % (h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
+
+
+def obfuscate_font(data: bytes, key: str) -> bytes:
+    """ECMA-376 font obfuscation: the first 32 bytes XOR the key's 16 bytes, read from its end."""
+    k = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
+    head = bytes(b ^ k[i % 16] for i, b in enumerate(data[:32]))
+    return head + data[32:]
+
+
+def docx_fonts(entries: dict, order: list) -> None:
+    """Name the house typeface (with Arial as its stand-in) and embed it."""
+    embeds, rels = [], []
+    for i, (kind, filename) in enumerate(FONT_FILES.items(), start=1):
+        key = _font_key(filename)
+        part = f"fonts/font{i}.odttf"
+        entries["word/" + part] = obfuscate_font((FONTS / filename).read_bytes(), key)
+        if "word/" + part not in order:
+            order.append("word/" + part)
+        embeds.append(f'<w:embed{kind} r:id="rIdFont{i}" w:fontKey="{key}"/>')
+        rels.append(f'<Relationship Id="rIdFont{i}" Type="{_FONT_REL}" Target="{part}"/>')
+    font = (f'<w:font w:name="{FONT}"><w:altName w:val="{FONT_FALLBACK}"/>'
+            '<w:panose1 w:val="020B0604020202020204"/><w:charset w:val="00"/><w:family w:val="swiss"/>'
+            '<w:pitch w:val="variable"/>' + "".join(embeds) + "</w:font>")
+    table = entries.get("word/fontTable.xml", b"").decode("utf-8")
+    if "<w:fonts" not in table:
+        table = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts xmlns:w="{_W}" '
+                 f'xmlns:r="{_R}"></w:fonts>')
+        order.append("word/fontTable.xml")
+    table = re.sub(r'<w:font w:name="%s">.*?</w:font>' % re.escape(FONT), "", table, flags=re.S)
+    if "xmlns:r=" not in table[:table.find(">", table.find("<w:fonts")) + 1]:
+        table = table.replace("<w:fonts ", f'<w:fonts xmlns:r="{_R}" ', 1)
+    table = re.sub(r"(<w:fonts\b[^>]*>)", lambda m: m.group(1) + font, table, count=1)
+    entries["word/fontTable.xml"] = table.encode("utf-8")
+    rels_name = "word/_rels/fontTable.xml.rels"
+    entries[rels_name] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns='
+                          '"http://schemas.openxmlformats.org/package/2006/relationships">' + "".join(rels)
+                          + "</Relationships>").encode("utf-8")
+    if rels_name not in order:
+        order.append(rels_name)
+    ct = entries["[Content_Types].xml"].decode("utf-8")
+    if 'Extension="odttf"' not in ct:
+        ct = ct.replace("</Types>", f'<Default Extension="odttf" ContentType="{_ODTTF}"/></Types>')
+    if "/word/fontTable.xml" not in ct:
+        ct = ct.replace("</Types>", '<Override PartName="/word/fontTable.xml" ContentType="application/'
+                        'vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/></Types>')
+    entries["[Content_Types].xml"] = ct.encode("utf-8")
+    doc_rels = entries["word/_rels/document.xml.rels"].decode("utf-8")
+    if "fontTable.xml" not in doc_rels:
+        doc_rels = doc_rels.replace("</Relationships>", '<Relationship Id="rIdFontTable" Type="http://schemas.'
+                                    'openxmlformats.org/officeDocument/2006/relationships/fontTable" '
+                                    'Target="fontTable.xml"/></Relationships>')
+        entries["word/_rels/document.xml.rels"] = doc_rels.encode("utf-8")
+
+
+def house_docx(entries: dict, order: list) -> None:
+    """pandoc's DOCX parts with the settings, row properties and embedded fonts above."""
+    entries["word/settings.xml"] = docx_settings(entries["word/settings.xml"].decode("utf-8")).encode("utf-8")
+    entries["word/document.xml"] = docx_document(entries["word/document.xml"].decode("utf-8")).encode("utf-8")
+    docx_fonts(entries, order)
 
 
 def _status_meta(style: Style) -> list[str]:
@@ -399,14 +545,16 @@ def compile_pdf(src: Path, date: dt.date, root: Path) -> bytes:
     The root is the scratch folder: typst reads nothing outside it (an absolute
     path such as "/etc/passwd" is taken as relative to the root). Packages come from
     an empty folder inside it, and a package download cannot reach the network
-    (no_network). Only the fonts bundled with typst are used, so the PDF is the
+    (no_network). Only the package's own fonts (resources/fonts: Liberation Sans, SIL
+    OFL) and those bundled with typst are used, so the PDF is the
     same on every machine (a system font would otherwise win where one is installed).
     """
     import typst
 
     no_network()
     ts = calendar.timegm(date.timetuple())
-    options = dict(root=str(root), timestamp=ts, pdf_standards=["ua-1"], ignore_system_fonts=True)
+    options = dict(root=str(root), timestamp=ts, pdf_standards=["ua-1"], font_paths=[str(FONTS)],
+                   ignore_system_fonts=True)
     if "package_cache_path" in (getattr(typst.compile, "__text_signature__", None) or ""):
         # Newer bindings take package folders; older ones use the user's (the proxies hold either way).
         packages = root / ".typst-paket"  # empty: no package is installed, none is cached

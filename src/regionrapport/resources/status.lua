@@ -25,8 +25,15 @@
 --    project's own template, or with Markdown in a cell that Python does not
 --    read) is measured here as before (measure below; tests/test_table_widths.py
 --    checks both give the same figures).
--- 4. Title block (DOCX): the decision (beslut) is added under the date, as the
---    PDF's title page shows it.
+-- 4. Title block (DOCX): the deciding body, the diarienummer and the decision
+--    (beslut) are added under the date, as the PDF's title page shows them, and
+--    the body starts on a page of its own after the table of contents.
+-- 5. Numbers and units never break across lines: "1 045", "53 %", "7 035 mnkr"
+--    are tied with no-break spaces in running text (both outputs).
+-- 6. Tables (typst): a table of up to KEEP_ROWS rows is kept on one page, with the
+--    footnotes of its block (::: rr-tabellblock in the Markdown); a longer one
+--    breaks with its header row repeated. The DOCX gets the same through its rows'
+--    properties (render/pandoc.py, after pandoc).
 -- 0. Before all that, the guard (docs/security.md): texts come from pull requests.
 --    Every raw block and raw inline (```{=typst}, `x`{=openxml}, ...) is dropped,
 --    in the body and in the metadata, so no text writes typst code or OpenXML.
@@ -98,13 +105,89 @@ function Meta(meta)
     local key = k:match("^statustext%-(.+)$")
     if key then colours[key] = stringify(v) end
   end
-  if FORMAT == "docx" and meta.beslut and meta.date then
+  if FORMAT == "docx" and meta.date then
     local date = pandoc.Inlines(meta.date)
-    date:insert(pandoc.LineBreak())
-    date:extend(pandoc.Inlines(meta.beslut))
+    local function line(label, value)
+      if value then
+        date:insert(pandoc.LineBreak())
+        if label then date:insert(pandoc.Str(label .. ":\u{A0}")) end
+        date:extend(pandoc.Inlines(value))
+      end
+    end
+    line("Beslutande organ", meta.beslutande)
+    line("Diarienummer", meta.diarienummer)
+    line(nil, meta.beslut)
     meta.date = date
     return meta
   end
+end
+
+-- DOCX: the title page, then the table of contents (its heading starts a page),
+-- then the body on a page of its own.
+function Pandoc(doc)
+  if FORMAT == "docx" then
+    doc.blocks:insert(1, pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'))
+    return doc
+  end
+end
+
+-- Units a figure is tied to; a trailing full stop or comma is allowed after the unit.
+local UNITS = { ["%"] = true, ["mnkr"] = true, ["mkr"] = true, ["Mkr"] = true, ["tkr"] = true,
+  ["kr"] = true, ["mdkr"] = true, ["procent"] = true, ["dagar"] = true, ["st"] = true,
+  ["miljoner"] = true, ["miljarder"] = true, ["kronor"] = true }
+
+local function ends_in_figure(text)
+  return text:match("%d$") ~= nil
+end
+
+-- "1 045": a group of exactly three digits after a lead group of one to three digits
+-- (or after a group already tied) is its thousands group; "2024 239" is a year and a value.
+local function lead_group(text)
+  local last = text:match("([^\u{A0}]*)$")
+  if last ~= text then return last:match("^%d%d%d$") ~= nil end
+  return last:gsub("^[%(−%-+]+", ""):match("^%d%d?%d?$") ~= nil
+end
+
+local function thousands_group(text)
+  return text:match("^%d%d%d$") or text:match("^%d%d%d[^%d]")
+end
+
+local function tie(inlines)
+  local i, changed = 1, false
+  while i <= #inlines - 2 do
+    local a, sp, b = inlines[i], inlines[i + 1], inlines[i + 2]
+    if a.t == "Str" and sp.t == "Space" and b.t == "Str" and ends_in_figure(a.text) then
+      local word = b.text:gsub("[%.,;:!%?%)]+$", "")
+      if (thousands_group(b.text) and lead_group(a.text)) or UNITS[word] then
+        inlines[i] = pandoc.Str(a.text .. "\u{A0}" .. b.text)
+        inlines:remove(i + 2)
+        inlines:remove(i + 1)
+        changed = true
+      else
+        i = i + 1
+      end
+    else
+      i = i + 1
+    end
+  end
+  if changed then return inlines end
+end
+
+-- Running text: paragraphs and table cells, with their emphasis, but not an image's
+-- caption (its alt text stays as written).
+local NESTED = { Emph = true, Strong = true, Span = true, Underline = true, SmallCaps = true, Quoted = true }
+
+local function tie_deep(inlines)
+  inlines = tie(inlines) or inlines
+  for _, el in ipairs(inlines) do
+    if NESTED[el.t] then el.content = tie_deep(el.content) end
+  end
+  return inlines
+end
+
+local function TieBlock(el)
+  el.content = tie_deep(el.content)
+  return el
 end
 
 function Span(el)
@@ -143,9 +226,9 @@ function Image(el)
 end
 
 -- Widths are estimated in characters of 8.5 pt table text across the text width
--- (same margins in both outputs): about 118 in the PDF's Libertinus Serif, 105
--- in the DOCX's Arial. A cell's padding counts as two characters.
-local LINE = FORMAT == "typst" and 118 or 105
+-- (same margins in both outputs): about 105 in Liberation Sans, the typeface of
+-- both (Arial's metrics). A cell's padding counts as two characters.
+local LINE = 105
 local PAD = 2
 
 local function longest_word(text)
@@ -349,6 +432,36 @@ end
 -- the tables are handled from the block list that holds them.
 TABLES = { traverse = "topdown", Blocks = Blocks, Table = function() return nil, false end }
 
+-- A table that fits on a page is kept on one (typst): wrapped in an unbreakable
+-- block, together with the footnotes of its rr-tabellblock.
+local KEEP_ROWS = 15
+local KEEP_OPEN = "#block(breakable: false, width: 100%)["
+
+local function rows_of(tbl)
+  local n = #tbl.head.rows
+  for _, body in ipairs(tbl.bodies) do n = n + #body.body end
+  return n + #tbl.foot.rows
+end
+
+local function KeepTable(tbl)
+  if FORMAT ~= "typst" or rows_of(tbl) > KEEP_ROWS + 1 then return nil end
+  return { pandoc.RawBlock("typst", KEEP_OPEN), tbl, pandoc.RawBlock("typst", "]") }
+end
+
+local function KeepBlock(div)
+  if FORMAT ~= "typst" or not div.classes:includes("rr-tabellblock") then return nil end
+  local c = div.content
+  -- the table inside was kept on its page: keep its footnotes with it
+  if #c >= 3 and c[1].t == "RawBlock" and c[1].text == KEEP_OPEN and c[3].t == "RawBlock" and c[3].text == "]" then
+    c:remove(3)
+    c:insert(pandoc.RawBlock("typst", "]"))
+    div.content = c
+    return div
+  end
+end
+
 -- Tables first: a table without measurements is measured on its status spans before
--- those become raw typst.
-return { { Meta = read_allowed }, GUARD, { Meta = Meta }, TABLES, { Span = Span, Image = Image } }
+-- those become raw typst. The guard runs before anything of ours adds raw blocks.
+return { { Meta = read_allowed }, GUARD, { Meta = Meta, Pandoc = Pandoc }, TABLES,
+         { Para = TieBlock, Plain = TieBlock, Header = TieBlock }, { Span = Span, Image = Image },
+         { Table = KeepTable }, { Div = KeepBlock } }
