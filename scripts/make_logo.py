@@ -1,4 +1,4 @@
-"""Draw bilder/logotyp.png: a plain stand-in wordmark for the Kronoberg example.
+"""Draw data/bilder/logotyp.png: a plain stand-in wordmark for the Kronoberg example.
 
     .venv/bin/python scripts/make_logo.py
 
@@ -24,7 +24,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 from regionrapport.render.pandoc import DEFAULT_ACCENT, FONT, FONT_FILES, FONTS  # noqa: E402
 
-OUT = ROOT / "bilder" / "logotyp.png"
+OUT = ROOT / "data" / "bilder" / "logotyp.png"
 
 
 def main() -> None:
