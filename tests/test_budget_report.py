@@ -5,6 +5,8 @@ from them where the tool computes what the source prints.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from regionrapport.compute.derived import change_percent, share_percent
@@ -115,6 +117,53 @@ def test_report_texts_introduce_their_tables(md):
     section = md[md.index("## Resultatbudget"): md.index("## Kassaflödesbudget")]
     text_at, table_at = section.index("Efter två svaga år"), section.index("| mnkr")
     assert text_at < table_at
+
+
+def test_tax_rate_and_borrowing_limit_from_the_source(md):
+    # "Skattesatsen i Region Kronoberg för 2025 fastställs till 12,00 procent" (p. 38);
+    # "låneram på 1 500 miljoner kronor" (p. 51)
+    tax = md[md.index("### Skattesats"):md.index("### Utjämning")]
+    assert "12,00 procent" in tax
+    loan = md[md.index("## Låneram"):md.index("## Koncernföretagens ekonomi")]
+    assert n("1 500") + " mnkr" in loan
+
+
+def test_kapiteringsersattning_from_the_source(md):
+    assert "## Kapiteringsersättning till vårdval primärvård och barntandvård" in md
+    care = table_rows(md, "Vårdersättning per listad och år")
+    assert care == {"Vårdersättning 2024": [n("5 308")], "Indexreglering (LPIK)": [n("-69")],
+                    "Resursförstärkning primärvård": ["222"], "Resurstillskott läkemedel": ["74"],
+                    "Ortopedtekniska hjälpmedel": ["15"], "Inkontinensartiklar": ["10"],
+                    "Vårdersättning 2025": [n("5 560")], "Inklusive 2 % momsersättning": [n("5 671")]}
+    teeth = table_rows(md, "Barntandvårdspeng per barn och år")
+    assert teeth == {"Barntandvårdspeng 3–19 år": [n("1 733"), n("-24"), n("1 709")],
+                     "Områdesansvar 0–2 år": ["349", n("-5"), "344"],
+                     "Områdesansvar 3–19 år": ["218", n("-3"), "215"]}
+    text = md[md.index("## Kapiteringsersättning"):md.index("### Vårdersättning")]
+    assert n("-1,3") in text and n("-1,4") in text  # LPIK adjustments (p. 47)
+
+
+def test_narrative_chapters_are_there(md):
+    heads = [line for line in md.splitlines() if line.startswith("# ")]
+    assert heads[:4] == ["# Inledning", "# Verksamhetsområden", "# Mål och mått", "# Prioriterade uppdrag"]
+    areas = md[md.index("# Verksamhetsområden"):md.index("# Mål och mått")]
+    for name in ("Hälso- och sjukvård samt tandvård", "Kollektivtrafik", "Regional utveckling", "Kultur",
+                 "Medarbetare", "Ekonomi", "Stöd- och serviceverksamheter"):
+        assert f"## {name}\n" in areas, name
+    # the primary-care rise 2025–2027 comes from the FV change rows (45 / 75 / 105 mnkr, p. 15 and 45)
+    assert "med 45, 75 och 105 mnkr åren 2025–2027" in " ".join(areas.split())
+    assert "Allians för Kronoberg" in md[:md.index("# Verksamhetsområden")]
+
+
+def test_source_wording_and_no_editors_notes(md):
+    rows = table_rows(md, "Förändring driftramar 2025–2027 jämfört med 2024")
+    assert rows["Budgetflytt från nämnden för folkhälsa och vårdval (inkontinensartiklar)"] == \
+        [n("-2,0"), n("-2,0"), n("-2,0")]
+    body = md.split("---", 2)[2]
+    assert not re.search(r"\b(källan|underlaget)\b", body, re.I)  # notes on the source stay in the YAML
+    inv = table_rows(md, "Investeringsbudget")
+    assert inv["Övrigt, ej specificerat"][0] == "57"
+    assert inv["Summa"][0] == "553"  # the printed total, now with rows that add up to it
 
 
 def test_docx_and_pdf(budget):

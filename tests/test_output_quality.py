@@ -156,7 +156,8 @@ def test_docx_has_the_house_styles(built_report, repo_root):
     for name in ("Heading 1", "Heading 2", "Heading 3", "Title", "Table Caption", "Image Caption"):
         assert name in styles, name
     assert styles["Table"].type == WD_STYLE_TYPE.TABLE
-    assert styles["Heading 1"].paragraph_format.page_break_before
+    assert not styles["Heading 1"].paragraph_format.page_break_before  # chapters follow each other
+    assert styles["Heading 1"].paragraph_format.keep_with_next
     org = yaml.safe_load((repo_root / "organisation.yaml").read_text(encoding="utf-8"))
     for key, status in org["status"].items():
         st = styles[f"Status {key}"]
