@@ -182,7 +182,9 @@ def test_title_page_has_the_logo_and_no_subtitle_repeating_the_title(built_repor
 # -- numbers and units -----------------------------------------------------------------------
 def test_figures_and_units_are_tied_with_no_break_spaces(tmp_path):
     src = tmp_path / "t.md"
-    src.write_text("Skulden är 7 035 mnkr, andelen 53 % och 1 045 mätetal; år 2025 och 3 000.\n", encoding="utf-8")
+    src.write_text("Skulden är 7 035 mnkr, andelen 53 % och 1 045 mätetal; år 2025 och 3 000. "
+                   "Läkemedel: 2024 239, 2025 240. **Totalt 12 345 678 kr**\n\n"
+                   "![Alt med 2 000 mnkr](x.png)\n", encoding="utf-8")
     out = subprocess.run([P.pandoc_path(), str(src), "-f", P.READER, "-t", "plain", "--wrap=none",
                           "--lua-filter", str(P.RESOURCES / "status.lua")], capture_output=True, text=True,
                          check=True).stdout
@@ -190,6 +192,8 @@ def test_figures_and_units_are_tied_with_no_break_spaces(tmp_path):
     assert f"53{NBSP}%" in out
     assert f"1{NBSP}045 mätetal" in out
     assert "år 2025 och" in out  # a year and a word are not tied
+    assert "2024 239, 2025 240" in out  # a year and a value are not a thousands group
+    assert f"12{NBSP}345{NBSP}678{NBSP}kr" in out  # inside emphasis too
 
 
 def test_budget_running_text_keeps_figures_with_their_units(budget):
