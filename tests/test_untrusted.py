@@ -3,10 +3,9 @@
 nothing written), and where the rule is bypassed the converters themselves still hold."""
 from __future__ import annotations
 
-import re
-
 import datetime as dt
 import os
+import re
 import shutil
 import socket
 import struct
