@@ -157,7 +157,7 @@ def test_only_the_figures_change(empty_report, kronor, mapping):
         if op == "equal":
             continue
         assert op == "replace" and i2 - i1 == j2 - j1, (old[i1:i2], new[j1:j2])
-        for a, b in zip(old[i1:i2], new[j1:j2]):
+        for a, b in zip(old[i1:i2], new[j1:j2], strict=True):
             changed += 1
             # `utfall: null` -> `utfall: -1048`, `tryckt: {}` -> `tryckt: {avvikelse: 36, ...}`
             key_a, _, val_a = a.partition(":")
@@ -254,16 +254,14 @@ def bad_organisation(p):
 
 def bad_unplaced_account(p):
     lines = _lines(p)
-    lines = lines[:-1] + ['#KONTO 8150 "Övriga skatter"', '#VER B 1 20250315 "Omföring"', "{",
-                          "   #TRANS 8150 {} -5000.00", "   #TRANS 1930 {} 5000.00", "}", ""]
+    lines = [*lines[:-1], '#KONTO 8150 "Övriga skatter"', '#VER B 1 20250315 "Omföring"', "{", "   #TRANS 8150 {} -5000.00", "   #TRANS 1930 {} 5000.00", "}", ""]
     _write(p, lines)
     return "RR810", None, "konto 8150 Övriga skatter (−5\u00a0000 kr)"
 
 
 def bad_account_without_object(p):
     lines = _lines(p)
-    lines = lines[:-1] + ['#VER B 1 20250315 "Utan ansvar"', "{", "   #TRANS 5000 {} 700.50",
-                          "   #TRANS 1930 {} -700.50", "}", ""]
+    lines = [*lines[:-1], '#VER B 1 20250315 "Utan ansvar"', "{", "   #TRANS 5000 {} 700.50", "   #TRANS 1930 {} -700.50", "}", ""]
     _write(p, lines)
     return "RR810", None, "utan objekt (700,50 kr)"
 
@@ -317,6 +315,22 @@ def test_an_overlong_line_is_refused_without_reading_it_whole(empty_report, kron
 
 
 # --- the pieces ------------------------------------------------------------------------
+def test_a_header_row_inside_a_quoted_line_break_is_refused(tmp_path):
+    """rubrikrad: 2, but the first row's quoted text runs over lines 1-3: the file has no row 2
+    of its own. Said as RR816 at the header row, not a TypeError."""
+    from regionrapport.diagnostics import ReportError
+    from regionrapport.importing.table import read_table
+    from regionrapport.model.mapping import TableExport
+
+    csv = tmp_path / "huvudbok.csv"
+    csv.write_text('"Huvudbok\nRegion\n2025";x\nKonto;Belopp;Period\n3010;100;202503\n', encoding="utf-8")
+    spec = TableExport.model_validate({"rubrikrad": 2, "kolumner": {"konto": "Konto", "belopp": "Belopp", "period": "Period"}})
+    with pytest.raises(ReportError) as e:
+        read_table(csv, "huvudbok.csv", spec, 2025)
+    (d,) = e.value.diagnostics
+    assert (d.file, d.line, d.code, d.message) == ("huvudbok.csv", 2, "RR816", "Rubrikraden 2 finns inte i filen.")
+
+
 def test_sie_fields_quotes_escapes_and_object_lists():
     assert tokens('1 "Konto \\"A\\" och \\\\" {1 "110" 6 "P 1"} -12.50') == \
         ["1", 'Konto "A" och \\', ["1", "110", "6", "P 1"], "-12.50"]

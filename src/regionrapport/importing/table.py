@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NoReturn
 
 from ..diagnostics import Diagnostic, ReportError
 from ..model.mapping import TableExport
@@ -42,6 +43,8 @@ def read_table(path: Path, display: str, spec: TableExport, report_year: int) ->
         if row_no == header_at:
             cols = _header(row, want, display, row_no)
             continue
+        if cols is None:  # a quoted line break ran past the header row: the file has no such row
+            raise _no_header_row(display, header_at)
         if row_no > MAX_ROWS + header_at:
             raise ReportError([Diagnostic(display, row_no, 1, "RR806", f"Filen har fler än {MAX_ROWS} rader.",
                                           "Exportera ett år och de konton mappningen använder.")])
@@ -53,14 +56,18 @@ def read_table(path: Path, display: str, spec: TableExport, report_year: int) ->
             continue
         _row(data, spec, display, f"{where} {row_no}", row_no, account, obj, amount, period, kind, name)
     if cols is None:
-        raise ReportError([Diagnostic(display, header_at, 1, "RR816", f"Rubrikraden {header_at} finns inte i filen.",
-                                      "Rätta 'tabell.rubrikrad' i mappningen.")])
+        raise _no_header_row(display, header_at)
     return data
 
 
-def _header(row, want, display, row_no) -> list:
+def _no_header_row(display: str, header_at: int) -> ReportError:
+    return ReportError([Diagnostic(display, header_at, 1, "RR816", f"Rubrikraden {header_at} finns inte i filen.",
+                                   "Rätta 'tabell.rubrikrad' i mappningen.")])
+
+
+def _header(row, want, display, row_no) -> list[int | None]:
     names = [str(c).strip().casefold() if c is not None else "" for c in row]
-    out = []
+    out: list[int | None] = []
     for key in ("konto", "objekt", "belopp", "period", "typ", "namn"):
         title = getattr(want, key)
         if title is None:
@@ -68,16 +75,16 @@ def _header(row, want, display, row_no) -> list:
             continue
         try:
             out.append(names.index(title.strip().casefold()))
-        except ValueError:
+        except ValueError as e:
             raise ReportError([Diagnostic(display, row_no, 1, "RR816",
                                           f"Kolumnen '{title}' finns inte på rubrikraden {row_no}.",
                                           "Rubrikerna där: " + ", ".join(f"'{n}'" for n in names if n) +
-                                          ". Rätta 'tabell.kolumner' i mappningen.")])
+                                          ". Rätta 'tabell.kolumner' i mappningen.")]) from e
     return out
 
 
 def _row(data: LedgerData, spec: TableExport, display, where, row_no, account, obj, amount, period, kind, name):
-    def bad(msg, hint=""):
+    def bad(msg: str, hint: str = "") -> NoReturn:
         raise ReportError([Diagnostic(display, row_no, 1, "RR816", f"{where}: {msg}", hint)])
 
     acc = str(account).strip() if account is not None else ""
@@ -135,7 +142,7 @@ def _xlsx_rows(path: Path, display: str, spec: TableExport):
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
         raise ReportError([Diagnostic(display, 1, 1, "RR807", f"Filen kan inte läsas som Excel (.xlsx): {e}.",
-                                      "Spara den som Excel-arbetsbok (.xlsx) eller exportera CSV.")])
+                                      "Spara den som Excel-arbetsbok (.xlsx) eller exportera CSV.")]) from e
     try:
         if spec.blad is not None:
             if spec.blad not in wb.sheetnames:
@@ -151,17 +158,17 @@ def _xlsx_rows(path: Path, display: str, spec: TableExport):
 
 def _csv_rows(path: Path, display: str, spec: TableExport):
     try:
-        f = open(path, encoding="utf-8-sig" if spec.teckenkodning == "utf-8" else spec.teckenkodning, newline="")
+        f = open(path, encoding="utf-8-sig" if spec.teckenkodning == "utf-8" else spec.teckenkodning, newline="")  # noqa: SIM115 - `with f:` below
     except OSError as e:
-        raise ReportError([Diagnostic(display, 1, 1, "RR807", f"Filen kan inte läsas: {e.strerror}.")])
+        raise ReportError([Diagnostic(display, 1, 1, "RR807", f"Filen kan inte läsas: {e.strerror}.")]) from e
     with f:
         reader = csv.reader(f, delimiter=spec.avgransare)
         try:
             for row in reader:
                 yield reader.line_num, row
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as e:
             raise ReportError([Diagnostic(display, reader.line_num + 1, 1, "RR802",
                                           f"Fel teckenkodning: filen är inte {spec.teckenkodning}.",
-                                          "Ange 'tabell.teckenkodning' i mappningen (utf-8 eller cp1252).")])
+                                          "Ange 'tabell.teckenkodning' i mappningen (utf-8 eller cp1252).")]) from e
         except csv.Error as e:
-            raise ReportError([Diagnostic(display, reader.line_num, 1, "RR816", f"CSV-filen kan inte tolkas: {e}.")])
+            raise ReportError([Diagnostic(display, reader.line_num, 1, "RR816", f"CSV-filen kan inte tolkas: {e}.")]) from e
