@@ -222,7 +222,7 @@ def generate(dest: Path, scale: int = 100, seed: int = 8) -> dict:
               "    rader: [" + ", ".join(members) + "]"]
 
     o += ["", "matetal:"]
-    for n, (gid, mid) in enumerate(metric_ids):
+    for n, (_gid, mid) in enumerate(metric_ids):
         kind = targets[n]
         if n % 17 == 16:
             o.append(f"  {mid}: {{utfall: null, saknas: Mätningen redovisas i nästa delårsrapport.}}")

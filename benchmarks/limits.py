@@ -20,6 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,8 +98,8 @@ def main(argv=None) -> int:
     print(f"base (the example, checked in-process): {base * 1000:.0f} ms CPU")
     for name, shape in SHAPES.items():
         times = [measure(shape, n) for n in sizes]
-        row = [f"{n}: {t * 1000:.0f} ms" for n, t in zip(sizes, times)]
-        growth = [b / a for a, b in zip(times, times[1:])]
+        row = [f"{n}: {t * 1000:.0f} ms" for n, t in zip(sizes, times, strict=True)]
+        growth = [b / a for a, b in pairwise(times)]
         print(f"{name:9} " + ", ".join(row) + "   time(2n)/time(n): " + ", ".join(f"{g:.1f}" for g in growth))
     return 0
 

@@ -97,8 +97,7 @@ def rapport_exe() -> str:
 
 def run(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE)
+    proc = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True)
     elapsed = time.perf_counter() - t0
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip()[-1500:]
@@ -252,7 +251,7 @@ class Bench:
                 total += t
             return total
 
-        r.ours, r.base = paired(lambda: run(cmd, self.proj, self.env), bare, self.repeat, warmup=not self.quick)
+        r.ours, r.base = paired(lambda cmd=cmd: run(cmd, self.proj, self.env), bare, self.repeat, warmup=not self.quick)
         r.detail["bare_steps"] = {k: min(v) for k, v in step_times.items()}
         total = r.base
         # The typst step is a fresh interpreter calling the typst binding (no typst CLI here);
@@ -316,7 +315,7 @@ class Bench:
         for key, title, extra in variants:
             r = Result(key, f"{title} / `python -c \"{FLOOR}\"`", target="≤ 1.5×", limit=1.5)
             cmd = [self.rapport, "check", REPORT, *extra]
-            r.ours, r.base = paired(lambda: run(cmd, self.proj, self.env),
+            r.ours, r.base = paired(lambda cmd=cmd: run(cmd, self.proj, self.env),
                                     lambda: run([self.py, "-c", FLOOR], self.proj, self.env), self.repeat,
                                     warmup=not self.quick)
             r.judge()

@@ -105,7 +105,7 @@ def exact_amounts(report, mapping) -> dict[tuple[str, str], int]:
     for _ in range(20000):
         worst = 0.0
         for a, t, w in slabs:
-            s = sum(ai * xi for ai, xi in zip(a, x))
+            s = sum(ai * xi for ai, xi in zip(a, x, strict=True))
             if s > t + w:
                 d = t + w * 0.5 - s
             elif s < t - w:
@@ -114,7 +114,7 @@ def exact_amounts(report, mapping) -> dict[tuple[str, str], int]:
                 continue
             worst = max(worst, abs(d))
             n2 = sum(ai * ai for ai in a)
-            x = [min(h, max(lw, xi + ai * d / n2)) for xi, ai, lw, h in zip(x, a, lo, hi)]
+            x = [min(h, max(lw, xi + ai * d / n2)) for xi, ai, lw, h in zip(x, a, lo, hi, strict=True)]
         if worst < 1e-7:
             break
     else:  # pragma: no cover - the example's figures admit a ledger; this says they stopped doing so

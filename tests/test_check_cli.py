@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from cliprobe import fresh_run
 
 from regionrapport.cli import main
 
@@ -110,7 +109,7 @@ def test_build_refuses_to_write_and_keeps_the_old_output(project_copy):
 
 
 def test_build_writes_nothing_on_a_first_failing_build(project_copy):
-    name, old, new, code, marker = MISTAKES[2]
+    _name, old, new, code, _marker = MISTAKES[2]
     patch(project_copy, old, new)
     r = subprocess.run([sys.executable, "-m", "regionrapport.cli", "build", "delar-mars-2025", "--format", "md"],
                        cwd=project_copy, capture_output=True, text=True)

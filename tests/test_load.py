@@ -64,7 +64,7 @@ def test_anchors_aliases_and_merge_keys_are_refused(text, line):
 def test_alias_bomb_is_refused_before_expansion():
     # Nine levels of nine aliases: 387 million strings if anything walked the result.
     rows = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for prev, name in zip("abcdefgh", "bcdefghi"):
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
         rows.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     (d,) = refused("\n".join(rows) + "\n")
     assert (d.code, d.line) == ("RR004", 1)

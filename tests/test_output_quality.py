@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 import struct
-import subprocess
-import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -232,8 +230,8 @@ def test_committee_chart_values_are_the_ledgers(report, chart_views, repo_root):
     view = chart_views["namnder"]
     budget = yaml.safe_load((repo_root / "data" / "budget" / "budget-2025.yaml").read_text(encoding="utf-8"))
     assert view["poster"] == [c for c in budget["namnder"] if report.ledger.value(c, "utfall") is not None]
-    outcome = dict(zip(view["poster"], view["serier"][0]["varden"]))
-    plan = dict(zip(view["poster"], view["serier"][1]["varden"]))
+    outcome = dict(zip(view["poster"], view["serier"][0]["varden"], strict=True))
+    plan = dict(zip(view["poster"], view["serier"][1]["varden"], strict=True))
     for pid in view["poster"]:
         # Net costs are negative in the ledger and drawn as positive bars.
         assert outcome[pid] == -report.ledger.value(pid, "utfall")

@@ -129,7 +129,7 @@ def test_cell_text_reads_cells_as_pandoc_does(tmp_path):
     pandoc_reads = json.loads(res.stdout)
     assert len(pandoc_reads) == len(READ)
     straight = str.maketrans("\u201c\u201d\u2018\u2019", "\"\"''")  # smart quotes: as long as straight ones
-    for cell, (text, spans) in zip(READ, pandoc_reads):
+    for cell, (text, spans) in zip(READ, pandoc_reads, strict=True):
         spans = spans if isinstance(spans, list) else []  # an empty Lua table encodes as {}
         assert cell_text(escape_cell(cell)) == (text.translate(straight), [t.translate(straight) for t in spans]), cell
 

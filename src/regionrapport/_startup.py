@@ -75,7 +75,7 @@ def fast_exit_allowed() -> bool:
 def leave(code: int) -> NoReturn:
     """After the command: flush, then trick 3 (or an ordinary exit where it is switched off)."""
     for stream in (sys.stdout, sys.stderr):
-        try:
+        try:  # noqa: SIM105 - contextlib is one import more on the fast path
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (`rapport check | head`): nothing more to say
             pass

@@ -20,7 +20,7 @@ def _color(stream) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR") and not os.environ.get("CI")
 
 
-def _fail(err: ReportError) -> None:
+def _fail(err: ReportError) -> NoReturn:
     click.echo(render_text(err.diagnostics, color=_color(sys.stderr)), err=True)
     sys.exit(EXIT_PROBLEMS)
 
@@ -78,21 +78,21 @@ def check(reports, all_, fmt, strict, project_dir, no_cache):
         # Only hashes here: when every report is remembered, no YAML or pydantic is loaded.
         from .constants import find_root as quick_root, report_ids as quick_ids
 
-        root = quick_root(Path(project_dir) if project_dir else None)
-        if root is not None:
+        here = quick_root(Path(project_dir) if project_dir else None)
+        if here is not None:
             from .commands.outdir import cache_problem
 
-            problem = cache_problem(root / "out")
+            problem = cache_problem(here / "out")
             if problem is not None:  # checked all the same; only not remembered there
                 click.echo(f"{render_text([problem], color=_color(sys.stderr))}\n    Kontrollerna minns inte.", err=True)
-            ids = quick_ids(root) if all_ or not reports else list(reports)
-            known = C.remembered(root, ids, root / "out")
+            ids = quick_ids(here) if all_ or not reports else list(reports)
+            known = C.remembered(here, ids, here / "out")
             if ids and len(known) == len(ids):
-                result = C.check(None, ids, known=known)
-                _print_and_exit(result, result.diagnostics, fmt, strict)
+                replayed = C.check(None, ids, known=known)
+                _print_and_exit(replayed, replayed.diagnostics, fmt, strict)
     from .project import find_root, load_project, report_path_problem
 
-    def usage(diags):
+    def usage(diags: list) -> NoReturn:
         click.echo(render_text(diags, color=_color(sys.stderr)) if fmt == "text" else RENDERERS[fmt](diags),
                    err=fmt == "text")
         sys.exit(EXIT_USAGE)
@@ -112,7 +112,7 @@ def check(reports, all_, fmt, strict, project_dir, no_cache):
         diags = result.diagnostics
     except ReportError as e:
         diags = e.diagnostics
-    except Exception as e:  # a bug, not bad input: say so, and exit as an internal error
+    except Exception as e:  # noqa: BLE001 - a bug, not bad input: say so, and exit as an internal error
         click.echo(f"Internt fel i rapport check: {type(e).__name__}: {e}", err=True)
         sys.exit(EXIT_USAGE)
     _print_and_exit(result, diags, fmt, strict)
@@ -169,6 +169,7 @@ def build(reports, all_, formats, out_dir, strict, jobs, force, project_dir):
     root = find_root(Path(project_dir) if project_dir else None)
     if root is None:
         _project(project_dir)  # says, the usual way, that there is no organisation.yaml
+        raise AssertionError("not reached: _project exits")
     ids = report_ids(root) if all_ else list(reports)
     if not all_ and any(not _plain_existing(root, rid) for rid in ids):
         # A report that cannot be named is a usage error (exit 2), as in `rapport check`.
@@ -360,6 +361,7 @@ def entry() -> None:
     from . import _startup
 
     _startup.prepare()
+    code: str | int | None
     try:
         main()
         code = 0

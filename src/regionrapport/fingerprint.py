@@ -6,6 +6,7 @@ Imports only the standard library.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -64,9 +65,7 @@ def tool_fingerprint() -> str:
         for p in tree_files(PACKAGE_DIR):
             h.update(str(p.relative_to(PACKAGE_DIR)).encode() + b"\0" + p.read_bytes() + b"\0")
         for site in {str(Path(p).resolve()) for p in sys.path if p.endswith("-packages")}:
-            try:
+            with contextlib.suppress(OSError):
                 h.update("\n".join(sorted(n for n in os.listdir(site) if n.endswith(".dist-info"))).encode())
-            except OSError:
-                pass
         _TOOL = h.hexdigest()
     return _TOOL

@@ -14,6 +14,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -89,7 +90,7 @@ class SourceMap:
 
 @dataclass
 class Loaded:
-    data: object
+    data: Any  # the YAML as parsed: untrusted, any shape
     smap: SourceMap
     path: Path
     digest: str = ""  # sha256 of the bytes parsed (load_file): what the cache keys on
@@ -131,9 +132,9 @@ def read_bytes(path: Path, name: str, root: Path | None = None) -> bytes:
                                           "inga filer utanför projektet.")])
     try:
         size = path.stat().st_size
-    except FileNotFoundError:
+    except FileNotFoundError as e:
         raise ReportError([Diagnostic(name, 1, 1, "RR001", f"Filen {name} finns inte.",
-                                      "Kontrollera namnet; rapporter ligger i data/outcomes/, budgetar i data/budget/.")])
+                                      "Kontrollera namnet; rapporter ligger i data/outcomes/, budgetar i data/budget/.")]) from e
     # Refused before reading: a runaway file must not cost time or memory. The read is
     # bounded too, for a file that grows meanwhile or a device that reports no size.
     data = b""
@@ -143,7 +144,7 @@ def read_bytes(path: Path, name: str, root: Path | None = None) -> bytes:
                 data = f.read(MAX_BYTES + 1)
         except OSError as e:  # a folder, a broken symlink, no permission
             raise ReportError([Diagnostic(name, 1, 1, "RR001", f"Filen {name} kan inte läsas: {e.strerror or e}.",
-                                          "Kontrollera att sökvägen är en vanlig fil som går att läsa.")])
+                                          "Kontrollera att sökvägen är en vanlig fil som går att läsa.")]) from e
     if size > MAX_BYTES or len(data) > MAX_BYTES:
         size = max(size, len(data))
         raise ReportError([Diagnostic(name, 1, 1, "RR003",
@@ -159,7 +160,7 @@ def decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError as e:
         line = data[:e.start].count(b"\n") + 1
         raise ReportError([Diagnostic(name, line, 1, "RR002", "Filen är inte sparad som UTF-8.",
-                                      "Spara om filen som UTF-8 (utan BOM) i editorn.")])
+                                      "Spara om filen som UTF-8 (utan BOM) i editorn.")]) from e
 
 
 # A superset of checks/untrusted.py's patterns as they can stand in YAML source: a
@@ -182,10 +183,10 @@ def load_text(text: str, name: str) -> Loaded:
         if "nesting depth" in (e.problem or ""):
             # libyaml >= 0.2.6 stops at 1 000 levels itself, reading ahead of our own
             # limit: the same refusal in the same words, whichever backend saw it first.
-            raise ReportError([_depth_diagnostic(name, e.problem_mark or e.context_mark)])
-        raise ReportError([_syntax_diagnostic(e, text, name)])
+            raise ReportError([_depth_diagnostic(name, e.problem_mark or e.context_mark)]) from e
+        raise ReportError([_syntax_diagnostic(e, text, name)]) from e
     except yaml.YAMLError as e:  # pragma: no cover - non-marked errors are rare
-        raise ReportError([Diagnostic(name, 1, 1, "RR002", f"YAML-syntaxfel: {e}")])
+        raise ReportError([Diagnostic(name, 1, 1, "RR002", f"YAML-syntaxfel: {e}")]) from e
     if builder.diags:
         raise ReportError(builder.diags)
     return Loaded({} if builder.root is None else builder.root, smap, Path(name))
@@ -233,7 +234,7 @@ def _syntax_diagnostic(e: yaml.MarkedYAMLError, text: str, name: str) -> Diagnos
             line, col = prev_no, len(prev) - len(prev.lstrip()) + 1
             msg = "nyckeln saknar kolon"
             hint = "Skriv 'nyckel: värde' med kolon och mellanslag efter nyckeln."
-        elif prev and _indent(here) > _indent(prev) and _KEY_LINE.match(prev) and _KEY_LINE.match(prev).group(1).strip():
+        elif prev and _indent(here) > _indent(prev) and (key := _KEY_LINE.match(prev)) and key.group(1).strip():
             col = 1
             msg = "raden är mer indragen än raden ovanför, som redan har ett värde"
             hint = "Nycklar på samma nivå ska ha exakt samma indrag; kontrollera mellanslagen i början av raden och raden ovanför."
@@ -305,7 +306,7 @@ _DISCARD = object()  # the value of a key that was refused (the subtree is read 
 
 
 class _Frame:
-    __slots__ = ("container", "path", "key", "key_event", "first_line", "is_key")
+    __slots__ = ("container", "first_line", "is_key", "key", "key_event", "path")
 
     def __init__(self, container, path, is_key=False):
         self.container = container  # dict, list, or _DISCARD
@@ -371,12 +372,12 @@ class _Builder:
             return ()
         top = self.stack[-1]
         if isinstance(top.container, list):
-            return top.path + (len(top.container),)
+            return (*top.path, len(top.container))
         if top.container is _DISCARD:
             return _DISCARD
         if top.key is _DISCARD and top.key_event is None:
             return None  # a key
-        return top.path + (top.key,) if top.key is not _DISCARD else _DISCARD
+        return (*top.path, top.key) if top.key is not _DISCARD else _DISCARD
 
     def _open(self, ev, container):
         path = self._slot(ev)
@@ -455,9 +456,11 @@ class _Builder:
             return
         top.first_line[key] = line
         top.key = key
-        self.smap.keys[top.path + (key,)] = Pos(line, ev.start_mark.column + 1)
+        path = (*top.path, key)
+        self.smap.keys[path] = Pos(line, ev.start_mark.column + 1)
         if plain:
-            self.smap.raw[top.path + (key, "<key>")] = ev.value
+            raw_key = (*path, "<key>")
+            self.smap.raw[raw_key] = ev.value
 
     def _tag(self, ev) -> str:
         tag = ev.tag

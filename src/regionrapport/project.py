@@ -171,7 +171,7 @@ def describe_value(value) -> str:
     return f"'{str(value)[:40]}'"
 
 
-def swedish_number_hint(text: str) -> str | None:
+def swedish_number_hint(text: object) -> str | None:
     if not isinstance(text, str) or not _NUMBER_AS_TEXT.match(text):
         return None
     t = text.replace("\u00a0", "").replace(" ", "").replace("−", "-").replace("%", "").replace("mnkr", "").replace("tkr", "")
@@ -190,10 +190,7 @@ def _union_points(data, loc: tuple, missing: bool) -> list[tuple]:
     ('float', 'AtLeast', ...), unless it is the missing key of a 'missing' error."""
     out, path, cur = [], [], data
     for i, part in enumerate(loc):
-        if isinstance(cur, dict) and part in cur:
-            path.append(part)
-            cur = cur[part]
-        elif isinstance(cur, list) and isinstance(part, int) and part < len(cur):
+        if (isinstance(cur, dict) and part in cur) or (isinstance(cur, list) and isinstance(part, int) and part < len(cur)):
             path.append(part)
             cur = cur[part]
         elif i < len(loc) - 1 or not missing:
@@ -220,11 +217,11 @@ def _best_union_branches(data, errors: list) -> list[tuple]:
                 weight = 10 if path == at else 1
             branch = cost.setdefault(at, {})
             branch[member] = branch.get(member, 0) + weight
-    best = {at: min(branches, key=branches.get) for at, branches in cost.items()}  # ties: first member
+    best = {at: min(branches, key=branches.__getitem__) for at, branches in cost.items()}  # ties: first member
     return [(e, path) for e, path, points in items if not points or best[points[0][0]] == points[0][1]]
 
 
-def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, model_cls=None) -> list[Diagnostic]:
+def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, model_cls=None) -> list[Diagnostic]:  # noqa: C901 - one branch per pydantic error type
     out: list[Diagnostic] = []
     seen: set = set()
     errors = _best_union_branches(data, err.errors())
@@ -273,11 +270,11 @@ def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, model_cls=
             else:
                 hint = f"Menade du '{close[0]}'?" if close else "Ta bort nyckeln eller kontrollera stavningen mot docs/yaml-format.md."
             where = '.'.join(map(str, path[:-1])) or 'filens översta nivå'
-            what = "Nyckeln '{}' passar inte här".format(key) if key in vocab else f"Okänd nyckel '{key}'"
+            what = f"Nyckeln '{key}' passar inte här" if key in vocab else f"Okänd nyckel '{key}'"
             out.append(smap.diag(path, "RR010", f"{what} i {where}.", hint, prefer="key"))
             continue
         if typ == "missing":
-            seen.add(path + (loc[-1],))
+            seen.add((*path, loc[-1]))
             where = name or "filens översta nivå"
             out.append(smap.diag(path, "RR013", f"'{loc[-1]}' saknas i {where}.",
                                  "Lägg till värdet; se docs/yaml-format.md för vad som krävs.", prefer="key"))
@@ -303,9 +300,9 @@ def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, model_cls=
             out.append(smap.diag(path, "RR016", f"{name}: {describe_value(value)} är inget tillåtet värde.",
                                  (f"Menade du '{close[0]}'? " if close else "") + "Tillåtna värden: " + ", ".join(allowed) + "."))
             continue
-        kind = _KINDS.get(typ)
-        if kind:
-            out.append(smap.diag(path, "RR011", f"{name}: väntade {kind}, fick {describe_value(value)}.",
+        expected = _KINDS.get(typ)
+        if expected:
+            out.append(smap.diag(path, "RR011", f"{name}: väntade {expected}, fick {describe_value(value)}.",
                                  "Se docs/yaml-format.md för fältets typ."))
             continue
         ctx = e.get("ctx") or {}
@@ -436,7 +433,7 @@ def assemble(project, report_id, outcomes, budget, out_loaded, budget_loaded, co
              project.budget_dir / f"{outcomes.rapport.budget}.yaml"]
     report = Report(report_id, project, outcomes, budget, out_loaded.smap, budget_loaded.smap,
                     outcomes.rapport.budget, ledger, columns, posts, files=files,
-                    digests={f: d for f, d in zip(files, (project.org_digest, out_loaded.digest, budget_loaded.digest))
+                    digests={f: d for f, d in zip(files, (project.org_digest, out_loaded.digest, budget_loaded.digest), strict=False)
                              if d})
     run_model_checks(report, collector)
     return report
@@ -473,35 +470,41 @@ def merge_posts(budget: m.Budget, outcomes: m.Outcomes, bsmap: SourceMap, osmap:
             if u is not None:
                 u.namn = uname
 
-    for smap, src, label in ((bsmap, budget.poster, "budget"), (osmap, outcomes.poster, "outcomes")):
+    for smap, src in ((bsmap, budget.poster), (osmap, outcomes.poster)):
         for pid, post in src.items():
             p = posts.get(pid) or PostDef(pid)
             posts[pid] = p
-            p.where.setdefault(DECL, (smap, ("poster", pid)))
-            base = ("poster", pid)
-            for attr in ("namn", "kommentar", "fotnot", "decimaler"):
-                v = getattr(post, attr)
-                if v is not None:
-                    setattr(p, attr, v)
-            if post.summa is not None:
-                if p.summa is not None:
-                    collector.add(smap.diag(base + ("summa",), "RR106", f"{pid}: 'summa' anges i både budget och utfall.",
-                                            "Ange summan på ett ställe."))
-                p.summa = list(post.summa)
-                p.where[SUMMA] = (smap, base + ("summa",))
-            for i, alt in enumerate(post.kontroll):
-                p.where[Where("kontroll", len(p.kontroll))] = (smap, base + ("kontroll", i))
-                p.kontroll.append(list(alt))
-            for col, v in post.tryckt.items():
-                p.tryckt[col] = v
-                p.where[Where("tryckt", col)] = (smap, base + ("tryckt", col))
-                if col not in columns:
-                    collector.add(_unknown_column(smap, base + ("tryckt", col), col, columns))
-            if post.varav is not None:
-                p.varav, p.varav_fullstandig = list(post.varav.rader), post.varav.fullstandig
-                p.where[VARAV] = (smap, base + ("varav",))
-            _store_values(p, post.values(), smap, base, columns, collector)
+            _merge_post(p, post, smap, columns, collector)
     return posts
+
+
+def _merge_post(p: PostDef, post, smap: SourceMap, columns: dict, collector: Collector) -> None:
+    """One file's entry under 'poster' into the post (the budget's first, then the outcomes')."""
+    pid = p.id
+    p.where.setdefault(DECL, (smap, ("poster", pid)))
+    base = ("poster", pid)
+    for attr in ("namn", "kommentar", "fotnot", "decimaler"):
+        v = getattr(post, attr)
+        if v is not None:
+            setattr(p, attr, v)
+    if post.summa is not None:
+        if p.summa is not None:
+            collector.add(smap.diag((*base, "summa"), "RR106", f"{pid}: 'summa' anges i både budget och utfall.",
+                                    "Ange summan på ett ställe."))
+        p.summa = list(post.summa)
+        p.where[SUMMA] = (smap, (*base, "summa"))
+    for i, alt in enumerate(post.kontroll):
+        p.where[Where("kontroll", len(p.kontroll))] = (smap, (*base, "kontroll", i))
+        p.kontroll.append(list(alt))
+    for col, v in post.tryckt.items():
+        p.tryckt[col] = v
+        p.where[Where("tryckt", col)] = (smap, (*base, "tryckt", col))
+        if col not in columns:
+            collector.add(_unknown_column(smap, (*base, "tryckt", col), col, columns))
+    if post.varav is not None:
+        p.varav, p.varav_fullstandig = list(post.varav.rader), post.varav.fullstandig
+        p.where[VARAV] = (smap, (*base, "varav"))
+    _store_values(p, post.values(), smap, base, columns, collector)
 
 
 def _unknown_column(smap, path, col, columns, owner: str = "") -> Diagnostic:
@@ -513,7 +516,7 @@ def _unknown_column(smap, path, col, columns, owner: str = "") -> Diagnostic:
 
 def _store_values(p: PostDef, values: dict, smap: SourceMap, base: tuple, columns: dict, collector: Collector) -> None:
     for col, v in values.items():
-        path = base + (col,)
+        path = (*base, col)
         if col not in columns:
             collector.add(_unknown_column(smap, path, col, columns, p.namn or p.id))
             continue

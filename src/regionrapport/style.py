@@ -47,11 +47,8 @@ class Style:
 
 
 def _org_diag(smap, key: tuple, code: str, message: str, hint: str) -> Diagnostic:
-    if smap is not None:
-        try:
-            return smap.diag(key, code, message, hint)
-        except Exception:  # a key without a recorded position: point at the file
-            pass
+    if smap is not None:  # a key without a recorded position gets its nearest ancestor's
+        return smap.diag(key, code, message, hint)
     return Diagnostic("organisation.yaml", 1, 1, code, message, hint)
 
 
@@ -106,7 +103,7 @@ def default_style(project_root: Path, org, smap=None) -> Style:
             return p
         return default
 
-    colours = dict(org.farger)
+    colours: dict[str, str] = dict(org.farger)
     for name, value in colours.items():
         if not HEX.match(str(value)):
             raise ReportError([_org_diag(smap, ("farger", name), "RR507",

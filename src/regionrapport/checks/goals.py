@@ -61,7 +61,8 @@ def target_consistency(report, collector):
     for gid, g in report.budget.mal.items():
         for mid, mt in g.matetal.items():
             path = ("mal", gid, "matetal", mid, "mal")
-            diag = lambda msg, hint="": collector.add(report.budget_smap.diag(path, "RR302", f"Mätetal '{short(mt.namn)}': {msg}", hint))
+            def diag(msg: str, hint: str = "", path: tuple = path, name: str = mt.namn) -> None:
+                collector.add(report.budget_smap.diag(path, "RR302", f"Mätetal '{short(name)}': {msg}", hint))
             t = mt.mal
             if t is None:
                 diag("saknar mål för året.", "Ange mal: ett tal, {typ: trend}, {minst: x}, {hogst: x}, {intervall: [a, b]} eller {typ: budget}.")

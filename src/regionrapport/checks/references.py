@@ -13,7 +13,7 @@ def _close(word, options) -> str:
 
 
 @rule("RR101", "Unknown post, committee or unit")
-def unknown_post(report, collector):
+def unknown_post(report, collector):  # noqa: C901 - one section per kind of reference (summa, kontroll, varav, tables, units)
     """A `summa`, `kontroll`, `varav` or table row names a post, committee or unit
     id that is declared nowhere (neither in the budget nor in the outcomes file);
     or the outcomes file gives figures for a post that the budget does not declare
@@ -39,7 +39,7 @@ def unknown_post(report, collector):
             for i, t in enumerate(alt):
                 ref = parse_term(t)[1]
                 if ref not in posts:
-                    collector.add(smap.diag(path + (i,), "RR101", f"{report.ledger.name(pid)}: '{ref}' i kontroll finns inte.",
+                    collector.add(smap.diag((*path, i), "RR101", f"{report.ledger.name(pid)}: '{ref}' i kontroll finns inte.",
                                             _close(ref, posts)))
     for pid, meant in misspelt_posts(report).items():
         collector.add(report.smap.diag(("poster", pid), "RR101",
@@ -49,32 +49,34 @@ def unknown_post(report, collector):
     for sid, series in report.outcomes.serier.items():
         path = ("serier", sid)
         if series.post is not None and series.post not in posts:
-            collector.add(report.smap.diag(path + ("post",), "RR101", f"Serien '{series.namn}': posten '{series.post}' finns inte.",
+            collector.add(report.smap.diag((*path, "post"), "RR101", f"Serien '{series.namn}': posten '{series.post}' finns inte.",
                                            _close(series.post, posts)))
         if series.kolumner and series.post is None:
-            collector.add(report.smap.diag(path + ("kolumner",), "RR101", f"Serien '{series.namn}' anger kolumner men ingen post.",
+            collector.add(report.smap.diag((*path, "kolumner"), "RR101", f"Serien '{series.namn}' anger kolumner men ingen post.",
                                            "Ange 'post:' vars värden serien ska visa."))
         for key, col in series.kolumner.items():
             if col not in report.columns:
-                collector.add(report.smap.diag(path + ("kolumner", key), "RR108", f"Serien '{series.namn}': kolumnen '{col}' är inte deklarerad.",
+                collector.add(report.smap.diag((*path, "kolumner", key), "RR108", f"Serien '{series.namn}': kolumnen '{col}' är inte deklarerad.",
                                                _close(col, report.columns)))
             if key in series.varden:
-                collector.add(report.smap.diag(path + ("varden", key), "RR106",
+                collector.add(report.smap.diag((*path, "varden", key), "RR106",
                                                f"Serien '{series.namn}': värdet för {key} anges både under 'varden' och genom posten.",
                                                "Varje siffra lagras en gång: ta bort det ena.", prefer="key"))
     for src, smap in ((report.budget.tabeller, report.budget_smap), (report.outcomes.tabeller, report.smap)):
         for tid, table in src.items():
             for i, row in enumerate(table.rader):
+                refs: list[tuple[str | None, tuple]]
                 if isinstance(row, str):
                     refs = [(row, ())]
                 elif row.andel is not None:  # a derived row names its posts too
                     refs = [(r, ("andel", k)) for k, r in enumerate(row.andel)]
                 else:
                     refs = [(row.post, ("post",)), (row.forandring, ("forandring",))]
-                for ref, sub in refs:
-                    if ref is not None and ref not in posts:
-                        path = ("tabeller", tid, "rader", i) + sub
-                        collector.add(smap.diag(path, "RR101", f"Tabell {table.rubrik}: raden '{ref}' finns inte.", _close(ref, posts)))
+                for row_ref, sub in refs:
+                    if row_ref is not None and row_ref not in posts:
+                        path = ("tabeller", tid, "rader", i, *sub)
+                        collector.add(smap.diag(path, "RR101", f"Tabell {table.rubrik}: raden '{row_ref}' finns inte.",
+                                                _close(row_ref, posts)))
                 shown = [c if isinstance(c, str) else c.kolumn for c in table.kolumner]
                 for k, cid in enumerate(getattr(row, "kolumner", None) or []):
                     if cid not in shown:
@@ -125,7 +127,7 @@ def unknown_committee(report, collector):
 
 
 @rule("RR103", "Unknown metric, goal, assignment, area or perspective")
-def unknown_goal_refs(report, collector):
+def unknown_goal_refs(report, collector):  # noqa: C901 - one section per kind of reference (metrics, assignments, areas, perspectives)
     """An outcome is given for a metric or assignment that the budget does not
     declare, or a goal, assignment or assessment names an area, perspective or
     status that organisation.yaml does not define.
@@ -255,7 +257,7 @@ def misspelt_posts(report) -> dict[str, str]:
     declared id they most resemble: almost always a typo of a budget id."""
     b = report.budget
     declared = set(b.namnder) | {u for c in b.namnder.values() for u in c.enheter} | set(b.poster)
-    used = set()
+    used: set[str | None] = set()
     for p in report.posts.values():
         used.update(parse_term(t)[1] for t in (p.summa or []))
         used.update(p.varav)
@@ -337,17 +339,17 @@ def circular(report, collector):
             n = stack[-1]
             for r in its[-1]:
                 if state.get(r) == 1:
-                    cyc = stack[on_path[r]:] + [r]
+                    cyc = [*stack[on_path[r]:], r]
                     # Point at the first post of the cycle (the earliest the search met) and its
                     # term that leads on into the cycle.
                     start, nxt = report.posts[cyc[0]], cyc[1]
                     terms = [parse_term(t)[1] for t in (start.summa or [])]
                     smap, path = start.where.get(SUMMA) or start.where.get(VARAV) or start.where[DECL]
                     if nxt in terms:
-                        path = path + (terms.index(nxt),)
+                        path = (*path, terms.index(nxt))
                     names = [report.ledger.name(c) for c in cyc]
                     if len(names) > 12:  # a long cycle: its ends say where it closes
-                        names = names[:6] + [f"… ({len(cyc) - 10} till) …"] + names[-4:]
+                        names = [*names[:6], f"… ({len(cyc) - 10} till) …", *names[-4:]]
                     collector.add(smap.diag(path, "RR109", "Cirkulär summa: " + " → ".join(names),
                                             "En summa kan inte ingå i sig själv: ta bort termen som leder tillbaka."))
                 elif state.get(r) is None:

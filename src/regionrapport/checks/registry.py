@@ -6,7 +6,7 @@ whose __init__ imports them in turn: that would be an import cycle).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def templates(report, collector):
                     if d.is_dir() for p in d.glob("*.md.j2")})
     for i, s in enumerate(sections):
         if isinstance(s, str) and not _template_exists(report, f"sektioner/{s}.md.j2"):
-            collector.add(smap.diag(base + (i,), "RR501", f"Sektionen '{s}' har ingen mall (sektioner/{s}.md.j2).",
+            collector.add(smap.diag((*base, i), "RR501", f"Sektionen '{s}' har ingen mall (sektioner/{s}.md.j2).",
                                     _close(s, known) + "Skapa mallen i templates/sektioner/ eller ta bort sektionen."))
 
 
@@ -74,14 +74,14 @@ def section_references(report, collector):
         if isinstance(s, str):
             continue
         if not isinstance(s, dict) or not ({"tabell", "rubrik", "text"} & set(s)):
-            collector.add(smap.diag(base + (i,), "RR502", f"Sektion {i + 1} är varken ett mallnamn, {{tabell: id}}, {{rubrik: ...}} eller {{text: id}}.",
+            collector.add(smap.diag((*base, i), "RR502", f"Sektion {i + 1} är varken ett mallnamn, {{tabell: id}}, {{rubrik: ...}} eller {{text: id}}.",
                                     "Se docs/yaml-format.md för sektionslistan."))
             continue
         if "tabell" in s and s["tabell"] not in tables:
-            collector.add(smap.diag(base + (i, "tabell"), "RR502", f"Sektionen hänvisar till tabellen '{s['tabell']}', som inte finns.",
+            collector.add(smap.diag((*base, i, "tabell"), "RR502", f"Sektionen hänvisar till tabellen '{s['tabell']}', som inte finns.",
                                     _close(s["tabell"], tables) + "Tabeller deklareras under 'tabeller' i budget- eller utfallsfilen."))
         if "text" in s and s["text"] not in texts:
-            collector.add(smap.diag(base + (i, "text"), "RR502", f"Sektionen hänvisar till texten '{s['text']}', som inte finns i rapportens texter.",
+            collector.add(smap.diag((*base, i, "text"), "RR502", f"Sektionen hänvisar till texten '{s['text']}', som inte finns i rapportens texter.",
                                     _close(s["text"], texts) + "Texter skrivs under 'texter' i utfallsfilen."))
 
 

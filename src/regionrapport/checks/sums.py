@@ -263,6 +263,8 @@ def _diagnostic(report, members: list[Problem], leaf, suspects):
         for m in members[1:]:
             if (m.post, m.column) == (primary.post, primary.column):
                 continue
+            if m.column is None:  # a finding without a column shares no figure with the others
+                continue
             cols = affected.setdefault(m.post, [])
             if m.column not in cols:
                 cols.append(m.column)

@@ -97,16 +97,16 @@ def strings(obj, path: tuple = ()):
         if isinstance(obj, str):
             yield path, obj, False
         elif isinstance(obj, BaseModel):
-            stack.extend((path + (k,), v) for k, v in obj.__dict__.items()
+            stack.extend(((*path, k), v) for k, v in obj.__dict__.items()
                          if v is not None and not isinstance(v, (bool, int, float)))
         elif isinstance(obj, dict):
             for k, v in obj.items():
                 if isinstance(k, str):
-                    yield path + (k,), k, True
+                    yield (*path, k), k, True
                 if v is not None and not isinstance(v, (bool, int, float)):
-                    stack.append((path + (k,), v))
+                    stack.append(((*path, k), v))
         elif isinstance(obj, (list, tuple)):
-            stack.extend((path + (i,), v) for i, v in enumerate(obj))
+            stack.extend(((*path, i), v) for i, v in enumerate(obj))
 
 
 def _scan(doc, smap, collector) -> None:

@@ -1,6 +1,7 @@
 """`rapport build`: check, render Markdown, convert to DOCX and PDF, write atomically."""
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,10 +104,8 @@ def cached_build(project, report_id: str, formats=FORMATS, out_root: Path | None
     except OSError:
         # Built but not remembered (a full disk): the old stamp must not vouch for the
         # new outputs either. It would not (their digests differ), but remove it anyway.
-        try:
+        with contextlib.suppress(OSError):
             stamp.unlink(missing_ok=True)
-        except OSError:
-            pass
     return res
 
 

@@ -15,10 +15,14 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import render_text
 from ..constants import FORMATS
 from .cache import replayed_warnings, stale_reason
+
+if TYPE_CHECKING:
+    from .slots import SharedSlots, Slots
 
 BUILT, SKIPPED, FAILED = "built", "skipped", "failed"
 
@@ -73,7 +77,7 @@ class Summary:
 # reports from the old one, while the stamps (keyed on the files' content) called them
 # up to date: one run, one load.
 _PROJECT = None  # the validated project of the current run
-_SLOTS = None  # commands.slots: the -j N slots, shared with forked workers
+_SLOTS: Slots | SharedSlots | None = None  # commands.slots: the -j N slots, shared with forked workers
 
 
 def _project(root: Path):

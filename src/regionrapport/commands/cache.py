@@ -26,6 +26,7 @@ milliseconds, most of it the interpreter's start.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -73,7 +74,7 @@ class Stamp:
     warnings: list[dict] = field(default_factory=list)  # Diagnostic.as_dict(), replayed when skipped
 
     @classmethod
-    def read(cls, path: Path) -> "Stamp | None":
+    def read(cls, path: Path) -> Stamp | None:
         try:
             d = json.loads(path.read_text(encoding="utf-8"))
             if d.get("stamp") != STAMP_FORMAT:
@@ -209,11 +210,9 @@ def remember_check(project, report, diagnostics: list, out_root: Path, before: d
         return
     if cache_problem(out_root) is not None:
         return  # a link or a file where the cache folder should be: written through, never
-    try:
+    with contextlib.suppress(OSError):  # a read-only checkout: checking still works, only not remembered
         Stamp([], tool_fingerprint(), input_digests(project, report.files, before, report.digests), {},
               [d.as_dict() for d in diagnostics]).write(check_stamp_path(out_root, report.id))
-    except OSError:  # a read-only checkout: checking still works, only not remembered
-        pass
 
 
 def replayed_warnings(out_root: Path, report_id: str) -> list:

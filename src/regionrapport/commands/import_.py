@@ -10,6 +10,7 @@ and validated before it replaces the old file. `rapport check` runs afterwards a
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -84,7 +85,7 @@ def load_mapping(root: Path, mapping_path: Path | None):
     return mapping, loaded
 
 
-def run_import(project, file: Path, report_id: str, columns: list[str] | None = None, period: str | None = None,
+def run_import(project, file: Path, report_id: str, columns: list[str] | None = None, period: str | None = None,  # noqa: C901 - the import's steps in order; to split
                dry_run: bool = False, mapping_path: Path | None = None) -> ImportResult:
     from .. import model as m
     from ..importing.place import decimals_of, figure_text, place
@@ -107,7 +108,7 @@ def run_import(project, file: Path, report_id: str, columns: list[str] | None = 
     if report is None:
         raise ReportError(collector.errors)
 
-    wanted = list(mapping.kolumner) if not columns else columns
+    wanted = columns if columns else list(mapping.kolumner)
     unknown = [c for c in wanted if c not in mapping.kolumner]
     if unknown:
         raise UsageProblem(f"Kolumnen {', '.join(unknown)} finns inte i mappningen.",
@@ -194,7 +195,7 @@ def run_import(project, file: Path, report_id: str, columns: list[str] | None = 
             result.changes.append(Change(pid, report.ledger.name(pid), col, old, value, printed=True))
     except EditError as e:
         raise ReportError([Diagnostic(loaded.smap.file, 1, 1, "RR814", f"Kan inte skriva siffran på plats: {e}.",
-                                      "Skriv värdet som ett tal på raden efter nyckeln (t.ex. 'utfall: null').")])
+                                      "Skriv värdet som ett tal på raden efter nyckeln (t.ex. 'utfall: null').")]) from e
     new_text = editor.text()
     # What is written must read back as exactly these figures, and as a valid report.
     check = load_text(new_text, loaded.smap.file)
@@ -231,8 +232,6 @@ def _atomic_write(path: Path, data: bytes) -> None:
         os.chmod(tmp, os.stat(path).st_mode & 0o7777)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise

@@ -64,7 +64,7 @@ def _show(path) -> str:
 def write_problem(e: OSError, fallback: Path) -> OutputProblem:
     """An OSError met while writing outputs, as the user should read it (RR641)."""
     path = e.filename if e.filename else fallback
-    why, hint = _WHY.get(e.errno, (e.strerror or str(e), "Kontrollera mappen och bygg igen."))
+    why, hint = _WHY.get(e.errno or 0, (e.strerror or str(e), "Kontrollera mappen och bygg igen."))
     return OutputProblem([Diagnostic(_show(path), 1, 1, "RR641",
                                      f"Kan inte skriva utdata till {_show(path)}: {why}. Inget ändrades i den "
                                      "tidigare utdatan.", hint)])
@@ -179,7 +179,7 @@ def clean_leftovers(tmp: Path) -> list[str]:
     """Remove the scratch folders of builds that no longer run; returns their names."""
     import shutil
 
-    removed = []
+    removed: list[str] = []
     try:
         entries = list(os.scandir(tmp))
     except OSError:

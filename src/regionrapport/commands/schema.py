@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import model as m
 from ..model.base import ID_RE
 from ..model.mapping import Mapping
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-FILES = {
+FILES: dict[str, tuple[type[BaseModel], str, str]] = {
     "organisation": (m.Organisation, "organisation.yaml",
                      "The organisation's own words and rules: name, perspectives, areas, periods, "
                      "traffic-light thresholds, status words, columns, relations and report kinds."),

@@ -2,4 +2,4 @@
 from .goals import judge, summarise, trend
 from .ledger import Ledger, PostDef, Relation, Val, parse_relation
 
-__all__ = ["judge", "summarise", "trend", "Ledger", "PostDef", "Relation", "Val", "parse_relation"]
+__all__ = ["Ledger", "PostDef", "Relation", "Val", "judge", "parse_relation", "summarise", "trend"]

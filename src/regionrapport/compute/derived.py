@@ -15,7 +15,7 @@ Rules:
 """
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from ..constants import EPS
 
@@ -58,7 +58,8 @@ def post_rows(first: str, posts: dict, show_breakdown: bool, budget: int = MAX_T
     the post itself first, then with `show_breakdown` its `varav` rows under it, depth
     first. Without recursion, a post is not shown inside itself (a cycle of varav), and
     at most `budget` rows: shared breakdowns can unfold exponentially."""
-    out, stack = [], [(first, 0, frozenset())]
+    out: list[tuple[str, int]] = []
+    stack: list[tuple[str, int, frozenset]] = [(first, 0, frozenset())]
     while stack:
         pid, depth, above = stack.pop()
         out.append((pid, depth))

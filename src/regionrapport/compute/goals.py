@@ -136,7 +136,7 @@ class StatusCounts:
     missing: int = 0
 
     @classmethod
-    def of(cls, statuses) -> "StatusCounts":
+    def of(cls, statuses) -> StatusCounts:
         statuses = list(statuses)
         return cls(*(statuses.count(s) for s in STATUSES))
 

@@ -60,7 +60,7 @@ def parse_relation(text: str) -> Relation:
         if not (re.fullmatch(r"[a-z][a-z0-9_]*", num) and re.fullmatch(r"[a-z][a-z0-9_]*", den)):
             raise ValueError(f"relationen '{text}': en kvot skrivs 'a / b'")
         return Relation(text, target, (), (num, den))
-    terms = []
+    terms: list[tuple[int, str]] = []
     pos = 0
     while pos < len(rhs):
         t = _TERM.match(rhs, pos)
@@ -226,7 +226,7 @@ class Ledger:
         for pid in self.posts:
             for col in columns:
                 self.get(pid, col)
-        for pid, p in self.posts.items():
+        for p in self.posts.values():
             self._check_breakdown(p, columns)
             self._check_controls(p, columns)
             self._check_relations(p)
@@ -324,13 +324,14 @@ class Ledger:
         if not p.varav:
             return
         for col in columns:
-            if col not in p.values or p.values[col] is None:
+            stored = p.values.get(col)
+            if stored is None:
                 continue  # derived from the breakdown, or nothing to compare
-            parent = float(p.values[col])
+            parent = float(stored)
             got = self._sum(p.varav, col)
             if got is None:
                 continue
-            total, tol, n = got
+            total, tol, _n = got
             if p.varav_fullstandig:
                 if abs(total - parent) > tol + EPS:
                     self.findings.append(Finding(
@@ -363,7 +364,7 @@ class Ledger:
                 got = self._sum(alt, col)
                 if mine is None or got is None:
                     continue
-                total, tol, n = got
+                total, tol, _n = got
                 if abs(total - mine.v) > tol + EPS:
                     parts = self.expression(alt)
                     self.findings.append(Finding(
@@ -387,8 +388,9 @@ class Ledger:
             if rel.ratio:
                 continue
             # Only a relation whose terms are all given (stored or printed) can disagree.
-            vals = {c: self.get(p.id, c) for c in rel.columns}
-            if any(v is None for v in vals.values()):
+            got = {c: self.get(p.id, c) for c in rel.columns}
+            vals = {c: v for c, v in got.items() if v is not None}
+            if len(vals) < len(got):
                 continue
             if not any(c in p.values or c in p.tryckt for c in rel.columns):
                 continue

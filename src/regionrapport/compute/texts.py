@@ -80,7 +80,7 @@ def compile_text(source: str, helpers) -> nodes.Template:
     except TemplateSyntaxError as e:
         raise TextError(f"Syntaxfel i texten: {(e.message or '').rstrip('.')}.", e.lineno or 1,
                         "Skriv hjälpfunktioner som {{ uppfyllda('mal_id') }}; {{ och }} måste stängas.") from None
-    stack = [(tree, 1)]
+    stack: list[tuple[nodes.Node, int]] = [(tree, 1)]
     while stack:  # without recursion: the depth is what is being checked
         node, depth = stack.pop()
         line = getattr(node, "lineno", 1) or 1
@@ -150,11 +150,28 @@ def _run(node, helpers: dict, out: _Output) -> None:
         for branch in branches:
             out.line = branch.lineno or out.line
             if _eval(branch.test, helpers):
-                for child in branch.body:
-                    _run(child, helpers, out)
+                for stmt in branch.body:
+                    _run(stmt, helpers, out)
                 return
-        for child in node.else_:
-            _run(child, helpers, out)
+        for stmt in node.else_:
+            _run(stmt, helpers, out)
+
+
+def _call(node: nodes.Call, helpers: dict):
+    args = [_eval(a, helpers) for a in node.args]
+    kwargs = {k.key: _eval(k.value, helpers) for k in node.kwargs}
+    callee = node.node
+    assert isinstance(callee, nodes.Name)  # compile_text refused every other callee
+    return helpers[callee.name](*args, **kwargs)
+
+
+def _arithmetic(node: nodes.BinExpr, helpers: dict):
+    sign, op = _ARITH[type(node).__name__.lower()]
+    left, right = _eval(node.left, helpers), _eval(node.right, helpers)
+    if not (_number(left) and _number(right)):
+        raise TextError(f"'{sign}' räknar bara med tal, inte med {_kind(left)} och {_kind(right)}.",
+                        hint="Räkna med hjälpfunktionernas tal, t.ex. {{ uppfyllda('x') + delvis('x') }}.")
+    return _bounded(op(left, right))
 
 
 def _eval(node, helpers: dict):
@@ -162,19 +179,12 @@ def _eval(node, helpers: dict):
     if isinstance(node, nodes.Const):
         return node.value
     if isinstance(node, nodes.Call):
-        args = [_eval(a, helpers) for a in node.args]
-        kwargs = {k.key: _eval(k.value, helpers) for k in node.kwargs}
-        return helpers[node.node.name](*args, **kwargs)
+        return _call(node, helpers)
     if isinstance(node, nodes.Name):
         raise TextError(f"'{node.name}' är en hjälpfunktion och skrivs med parenteser: {node.name}(...).",
                         hint="Skriv t.ex. {{ antal() }}.")
     if isinstance(node, nodes.BinExpr):
-        sign, op = _ARITH[type(node).__name__.lower()]
-        left, right = _eval(node.left, helpers), _eval(node.right, helpers)
-        if not (_number(left) and _number(right)):
-            raise TextError(f"'{sign}' räknar bara med tal, inte med {_kind(left)} och {_kind(right)}.",
-                            hint="Räkna med hjälpfunktionernas tal, t.ex. {{ uppfyllda('x') + delvis('x') }}.")
-        return _bounded(op(left, right))
+        return _arithmetic(node, helpers)
     if isinstance(node, (nodes.Neg, nodes.Pos)):
         value = _eval(node.node, helpers)
         if not _number(value):

@@ -24,6 +24,7 @@ _W = 32  # longer than any account or object code
 
 def _interval(selector: str) -> tuple[str, str, int]:
     m = RANGE_RE.match(selector)
+    assert m is not None  # the mapping's model validated every selector against RANGE_RE
     a, b = m.group(1), m.group(2) or m.group(1)
     return a, b, len(a)
 
@@ -41,8 +42,8 @@ class Selector:
     def overlaps(self, other: Selector) -> list[str]:
         """The pairs of ranges that share a code (compared as intervals of padded codes)."""
         hits = []
-        for (a, b, _), text in zip(self.ranges, self.items):
-            for (c, d, _), other_text in zip(other.ranges, other.items):
+        for (a, b, _), text in zip(self.ranges, self.items or (), strict=True):
+            for (c, d, _), other_text in zip(other.ranges, other.items or (), strict=True):
                 if a.ljust(_W, "\0") <= d.ljust(_W, _HIGH) and c.ljust(_W, "\0") <= b.ljust(_W, _HIGH):
                     hits.append(text if text == other_text else f"{text} / {other_text}")
         return hits
@@ -147,12 +148,13 @@ def place(mapping: Mapping, smap: SourceMap, data: LedgerData, columns: dict[str
 
 def decimals_of(mapping: Mapping, pid: str) -> int:
     for g in mapping.indelningar:
-        if pid in g.poster and g.poster[pid].decimaler is not None:
-            return g.poster[pid].decimaler
+        post = g.poster.get(pid)
+        if post is not None and post.decimaler is not None:
+            return post.decimaler
     return mapping.decimaler
 
 
-def _place_grouping(g: Grouping, gi: int, col: str, totals, objects, data: LedgerData, smap: SourceMap,
+def _place_grouping(g: Grouping, gi: int, col: str, totals, objects, data: LedgerData, smap: SourceMap,  # noqa: C901 - one grouping's placement and reconciliation; to split
                     kronor: dict, out: Placed, mapping_file: str) -> None:
     scope = Selector(g.konton)
     posts = [(pid, Selector(p.konton or g.konton), Selector(p.objekt) if p.objekt else None) for pid, p in g.poster.items()]

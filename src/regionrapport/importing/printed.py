@@ -14,6 +14,7 @@ is added lowest level first, since a printed figure is used by the totals above 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -23,7 +24,7 @@ from .place import UNIT, round_half_away
 EPS = 1e-9
 
 
-def printed_totals(report, exact: dict, rounded: dict, unit: str, decimals) -> dict[tuple[str, str], Decimal]:
+def printed_totals(report, exact: dict, rounded: dict, unit: str, decimals) -> dict[tuple[str, str], Decimal]:  # noqa: C901 - to split
     """(post, column) -> the printed figure each derived total needs (existing ones updated).
 
     decimals(post) gives the decimals a post's figures are rounded to."""
@@ -86,7 +87,7 @@ def printed_totals(report, exact: dict, rounded: dict, unit: str, decimals) -> d
     return chosen
 
 
-def _depth(posts: dict, relations, stored) -> callable:
+def _depth(posts: dict, relations, stored) -> Callable[..., int]:
     """How many derivations a cell is above the stored figures (0 for a stored one)."""
     memo: dict = {}
 

@@ -14,6 +14,7 @@ account and object), so memory follows the chart of accounts, not the file.
 from __future__ import annotations
 
 import re
+from typing import NoReturn
 from decimal import Decimal
 from pathlib import Path
 
@@ -135,10 +136,10 @@ def read_sie(path: Path, display: str, orgnr: str | None = None) -> LedgerData:
     data = LedgerData(display)
     reader = _Reader(data, display, orgnr)
     try:
-        f = open(path, "rb")
+        f = open(path, "rb")  # noqa: SIM115 - opened apart from `with f:` below, for its own message
     except OSError as e:
         raise ReportError([Diagnostic(display, 1, 1, "RR807", f"Filen kan inte läsas: {e.strerror}.",
-                                      "Kontrollera sökvägen.")])
+                                      "Kontrollera sökvägen.")]) from e
     with f:
         rest = b""
         line_no = 0
@@ -167,10 +168,10 @@ class _Reader:
         self.data = data
         self.display = display
         self.orgnr = orgnr
-        self.sietyp = None
+        self.sietyp: int | None = None
         self.in_ver = False
         self.ver_open_line = 0
-        self.ver_date = None
+        self.ver_date: str | None = None
         self.pending_ver = 0  # line of a #VER waiting for its '{'
         self.month_year: dict[str, int] = {}
         self.trans_years: set[int] = set()
@@ -182,7 +183,7 @@ class _Reader:
         self.ver_month = b""
         self.saw_record = False
 
-    def fail(self, line: int, code: str, message: str, hint: str = "") -> None:
+    def fail(self, line: int, code: str, message: str, hint: str = "") -> NoReturn:
         raise ReportError([Diagnostic(self.display, line, 1, code, message, hint)])
 
     def year_of(self, month: str, line: int) -> int:
@@ -295,7 +296,7 @@ class _Reader:
                 k = (UTFALL, y, month, account, dim, obj)
                 d.objects[k] = d.objects.get(k, 0) + amt
 
-    def record(self, label: str, f: list, no: int) -> None:
+    def record(self, label: str, f: list, no: int) -> None:  # noqa: C901 - one branch per SIE record label
         d = self.data
         if label in IGNORED:
             if label == "#KPTYP" or label == "#FLAGGA":
@@ -374,7 +375,7 @@ class _Reader:
             if len(f) < 3:
                 raise ValueError("#TRANS ska ha konto, objektlista och belopp")
             account, pairs, amt = _account(f[0]), _objects(f[1]), _amount(f[2])
-            date = str(f[3]) if len(f) > 3 and isinstance(f[3], str) and f[3] else self.ver_date
+            date = str(f[3]) if len(f) > 3 and isinstance(f[3], str) and f[3] else (self.ver_date or "")
             if not _DATE.match(date):
                 raise ValueError(f"datumet '{date}' ska skrivas ÅÅÅÅMMDD")
             month = date[:6]
@@ -425,7 +426,7 @@ def _digits(s: str) -> str:
 
 def _months(first: str, last: str) -> list[str]:
     y, m = int(first[:4]), int(first[4:6])
-    out = []
+    out: list[str] = []
     while f"{y:04d}{m:02d}" <= last and len(out) <= 24:
         out.append(f"{y:04d}{m:02d}")
         m += 1

@@ -60,7 +60,7 @@ class Editor:
         line = self.lines[idx]
         key = str(path[-1])
         start = pos.col - 1
-        raw = self.smap.raw.get(path + ("<key>",))
+        raw = self.smap.raw.get((*path, "<key>"))
         end = start + len(raw if raw is not None else key)
         if raw is None:  # a quoted key: skip to its closing quote
             q = line[start]

@@ -4,5 +4,18 @@ from .goals import Assignment, Goal, Metric, MetricOutcome
 from .ledger import Committee, Post, Row, Table
 from .organisation import Organisation
 
-__all__ = ["Budget", "Outcomes", "ReportHeader", "Series", "Assignment", "Goal", "Metric", "MetricOutcome",
-           "Committee", "Post", "Row", "Table", "Organisation"]
+__all__ = [
+           "Assignment",
+           "Budget",
+           "Committee",
+           "Goal",
+           "Metric",
+           "MetricOutcome",
+           "Organisation",
+           "Outcomes",
+           "Post",
+           "ReportHeader",
+           "Row",
+           "Series",
+           "Table",
+]

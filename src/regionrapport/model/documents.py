@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Union
 
 from pydantic import Field
 
@@ -17,10 +16,10 @@ class Series(Strict):
     enhet: Text = "mnkr"
     kalla: Text | None = None
     post: Id | None = Field(None, description="A post whose figures the series shows (stored once, in the ledger).")
-    kolumner: dict[Union[int, str], Id] = Field(default_factory=dict,
+    kolumner: dict[int | str, Id] = Field(default_factory=dict,
                                                 description="Year or month -> column of `post`, e.g. {2025: utfall, 2024: utfall_fg_ar}.")
     tecken: int = Field(1, ge=-1, le=1, description="-1 shows a cost stored as a negative amount as a positive bar.")
-    varden: dict[Union[int, str], float | None] = Field(default_factory=dict,
+    varden: dict[int | str, float | None] = Field(default_factory=dict,
                                                         description="Year or month -> value, for figures that are no post.")
     period: Id | None = Field(None, description="The period the values cover (e.g. mars: jan–mar totals).")
     endast_summor: bool = Field(False, description="True when only period totals exist (no monthly values).")

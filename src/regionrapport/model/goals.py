@@ -1,7 +1,7 @@
 """Goals (mål), metrics (mätetal), assignments (uppdrag) and their outcomes."""
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -34,7 +34,7 @@ class Range(Strict):
         return self
 
 
-Target = Union[Amount, TrendTarget, BudgetTarget, AtLeast, AtMost, Range]
+Target = Amount | TrendTarget | BudgetTarget | AtLeast | AtMost | Range
 
 
 class ThresholdOverride(Strict):

@@ -1,7 +1,6 @@
 """Posts (line items) and table views, shared by budget and outcomes files."""
 from __future__ import annotations
 
-from typing import Union
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -88,8 +87,8 @@ class Row(Strict):
 
 class Table(Strict):
     rubrik: Text = Field(description="Table heading.")
-    kolumner: list[Union[Id, ColumnRef]] = Field(description="Columns shown, in order.")
-    rader: list[Union[Id, Row]] = Field(description="Rows: post ids or row objects.")
+    kolumner: list[Id | ColumnRef] = Field(description="Columns shown, in order.")
+    rader: list[Id | Row] = Field(description="Rows: post ids or row objects.")
     visa_varav: bool = Field(False, description="Show each row's varav rows under it.")
     text: Text | None = Field(None, description="Markdown shown above the table.")
     fotnoter: list[Text] = Field(default_factory=list)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Annotated, Union
+from typing import Annotated
 
 from pydantic import Discriminator, Field, Tag
 
@@ -75,10 +75,7 @@ def _section_kind(entry) -> str:
     return "tabell"
 
 
-Section = Annotated[Union[
-    Annotated[Id, Tag("namn"), Field(description="Name of a section template: templates/sektioner/<name>.md.j2.")],
-    Annotated[TableSection, Tag("tabell")], Annotated[HeadingSection, Tag("rubrik")],
-    Annotated[TextSection, Tag("text")]], Discriminator(_section_kind)]
+Section = Annotated[Annotated[Id, Tag("namn"), Field(description="Name of a section template: templates/sektioner/<name>.md.j2.")] | Annotated[TableSection, Tag("tabell")] | Annotated[HeadingSection, Tag("rubrik")] | Annotated[TextSection, Tag("text")], Discriminator(_section_kind)]
 """One entry of a section list: a template name, {tabell: id, text: id}, {rubrik: ..., niva: n} or {text: id}."""
 
 

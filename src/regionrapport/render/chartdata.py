@@ -48,7 +48,7 @@ def _pairs_text(view: dict) -> str:
     names = [s["namn"].lower() for s in view["serier"]]
     parts = []
     for i, cat in enumerate(view["kategorier"]):
-        vals = ", ".join(f"{n} {_num(s['varden'][i])}" for n, s in zip(names, view["serier"]))
+        vals = ", ".join(f"{n} {_num(s['varden'][i])}" for n, s in zip(names, view["serier"], strict=False))
         parts.append(f"{cat}: {vals}")
     return "; ".join(parts)
 
@@ -163,7 +163,7 @@ def _cost_series(ctx) -> dict | None:
     view["bildtext"] = caption
     per_cat = []
     for i, cat in enumerate(cats):
-        per_cat.append(f"{cat}: " + ", ".join(f"{y} {_num(s['varden'][i])}" for y, s in zip(known, view["serier"])))
+        per_cat.append(f"{cat}: " + ", ".join(f"{y} {_num(s['varden'][i])}" for y, s in zip(known, view["serier"], strict=False)))
     view["alt"] = (f"Stapeldiagram över {what[:1].lower() + what[1:]} i {unit}, ackumulerat {span}, per år. " + "; ".join(per_cat) + "."
                    + (f" Varje stapel är summan för {span}." if totals_only else ""))
     return view

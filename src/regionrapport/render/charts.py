@@ -121,7 +121,8 @@ def _prune(cache: Path) -> None:
     import os
     import stat
 
-    entries, legacy = [], []
+    entries: list[tuple[float, str]] = []
+    legacy: list[tuple[float, str]] = []
     for e in os.scandir(cache):
         if _ENTRY.match(e.name):
             st = e.stat(follow_symlinks=False)
@@ -167,9 +168,8 @@ def draw(view: dict, colours: list[str]) -> bytes:
         series_colours = [colours[0] if s["namn"] == current else next(others, colours[-1]) for s in series]
     else:
         series_colours = [colours[j % len(colours)] for j in range(n)]
-    rc = {"font.family": FONT, "font.size": 8, "axes.edgecolor": "#8c8c8c", "axes.linewidth": 0.6,
-          "xtick.color": "#404040", "ytick.color": "#404040", "svg.hashsalt": "regionrapport"}
-    with plt.rc_context(rc):
+    with plt.rc_context({"font.family": FONT, "font.size": 8, "axes.edgecolor": "#8c8c8c", "axes.linewidth": 0.6,
+                         "xtick.color": "#404040", "ytick.color": "#404040", "svg.hashsalt": "regionrapport"}):
         horizontal = view["typ"] == "liggande"
         labels = [textwrap.fill(c, 34) for c in cats]
         # Room per category for its bars and for its label's lines.
@@ -188,7 +188,7 @@ def draw(view: dict, colours: list[str]) -> bytes:
                 bars = ax.barh(pos, vals, height=bar * 0.92, color=colour, label=s["namn"])
             else:
                 bars = ax.bar(pos, vals, width=bar * 0.92, color=colour, label=s["namn"])
-            for b, v in zip(bars, s["varden"]):
+            for b, v in zip(bars, s["varden"], strict=False):
                 label = fmt_amount(v) if v is not None else "saknas"
                 if horizontal:
                     ax.annotate(label, (b.get_width(), b.get_y() + b.get_height() / 2), xytext=(3, 0),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import difflib
 
 from ..compute import derived as D
 from ..compute import goals as G
@@ -82,7 +81,7 @@ class Context:
         for c in t.kolumner:
             cid, over = (c, None) if isinstance(c, str) else (c.kolumn, c.rubrik)
             cols.append((cid, self.header(cid, over) if cid != "kommentar" else (over or "Kommentar")))
-        rows = []
+        rows: list[dict] = []
 
         def add(pid, label, style, depth, decimals=None, source=None):
             # the row and, with visa_varav, its breakdown under it (bounded; RR625 in `rapport check`)
@@ -111,7 +110,7 @@ class Context:
                 rows.append(self.derived_row(row, [c for c, _ in cols]))
             else:
                 add(row.post, row.namn, row.stil, 1 if row.stil == "varav" else 0, row.decimaler, row.kolumnkalla)
-        add = None  # a closure over self is a reference cycle: it kept the report for the collector
+        del add  # a closure over self is a reference cycle: it kept the report for the collector
         return {
             "id": tid, "rubrik": t.rubrik, "text": self.text(t.text) if t.text else "",
             "kolumner": [h for _, h in cols], "kolumn_ids": [c for c, _ in cols],
@@ -312,7 +311,7 @@ class Context:
                 per_persp.append({"id": pid, "namn": pname, "mal": mine})
         metrics = [mt for g in b.mal.values() for mt in g.matetal.values()]
         per_area = []
-        for aid, a in list(org.omraden.items()) + [(None, None)]:
+        for aid, a in [*list(org.omraden.items()), (None, None)]:
             ids = (self._group(b.uppdrag, "omrade").get(aid, []) if aid
                    else [k for k, u in b.uppdrag.items() if u.omrade not in org.omraden])
             items = [self.assignment(k) for k in ids]
@@ -323,7 +322,7 @@ class Context:
             # The years of the budget's goal table: closing outcomes, then this year's
             # target (mal) and the later target values (malvarden).
             "malar": {"bokslut": sorted({y for mt in metrics for y in mt.bokslut}),
-                      "malvarden": [b.ar] + sorted({y for mt in metrics for y in mt.malvarden if y != b.ar})},
+                      "malvarden": [b.ar, *sorted({y for mt in metrics for y in mt.malvarden if y != b.ar})]},
             "uppdrag_per_omrade": per_area,
         }
 

@@ -5,7 +5,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from jinja2 import (ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
+from jinja2 import (BaseLoader, ChoiceLoader, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound)
 
 from ..compute.derived import TableTooLarge
@@ -144,7 +144,8 @@ def measure_columns(headers: list[str], rows: list[list[str]]) -> tuple[list[flo
     (it may be hyphenated); a status span's first word keeps its symbol.
     """
     ncols = len(headers)
-    longest, word = [3] * ncols, [3] * ncols
+    longest: list[float] = [3] * ncols
+    word: list[float] = [3] * ncols
     for is_head, cells_list in ((True, [headers]), (False, rows)):
         for cells in cells_list:
             for i, cell in enumerate(cells[:ncols]):
@@ -154,7 +155,7 @@ def measure_columns(headers: list[str], rows: list[list[str]]) -> tuple[list[flo
                 text, statuses = parsed
                 if not text:
                     continue  # an empty cell measures 0, below the floor of 3
-                w = _longest_word(text)
+                w: float = _longest_word(text)
                 w = w + 0.5 if is_head else min(w, 12)
                 if statuses:
                     w = max(w, *map(_status_width, statuses))
@@ -196,7 +197,7 @@ def pipe_table(headers: list[str], rows: list[list[str]], numeric: list[bool], w
     marker = width_marker(headers, cells)
     if widths:
         dashes = [max(3, round(210 * w / sum(widths))) for w in widths]
-        seps = [("-" * (d - 1) + ":") if num else "-" * d for d, num in zip(dashes, numeric)]
+        seps = [("-" * (d - 1) + ":") if num else "-" * d for d, num in zip(dashes, numeric, strict=False)]
         lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(seps) + "|"]
         for r in cells:
             lines.append("| " + " | ".join(r) + " |")
@@ -228,7 +229,7 @@ def amounts_table(view: dict) -> str:
             cells = [f"**{c}**" if c and r["stil"] == "summa" else c for c in r["cells"]]
         else:
             cells = r["cells"]
-        rows.append([label] + cells)
+        rows.append([label, *cells])
     widths = None
     if any(view["textkolumner"]):
         widths = [24] + [9 if not t else 40 for t in view["textkolumner"]]
@@ -272,7 +273,7 @@ class ProjectLoader(FileSystemLoader):
 
 
 def make_env(project_templates: Path | None) -> Environment:
-    loaders = []
+    loaders: list[BaseLoader] = []
     if project_templates is not None and project_templates.is_dir():
         loaders.append(ProjectLoader(project_templates))
     loaders.append(FileSystemLoader(str(BUILTIN_TEMPLATES)))
@@ -317,15 +318,15 @@ def _render(report, env: Environment, data: dict) -> str:
     except TemplateNotFound as e:
         raise ReportError([report.smap.diag(("rapport", "typ"), "RR501",
                                             f"Mallen '{e.name}' finns varken i templates/ eller bland de inbyggda mallarna.",
-                                            "Skapa mallen i projektets templates/ eller välj en annan rapport.typ.")])
+                                            "Skapa mallen i projektets templates/ eller välj en annan rapport.typ.")]) from e
     except KeyError as e:
         raise ReportError([report.smap.diag(("rapport", "sektioner"), "RR502", f"Sektionen hänvisar till tabellen {e}, som inte finns.",
-                                            "Kontrollera tabellens id under 'tabeller'.")])
+                                            "Kontrollera tabellens id under 'tabeller'.")]) from e
     except TemplateError as e:
         lineno = getattr(e, "lineno", None) or 1
         fname = getattr(e, "filename", None) or name
         raise ReportError([Diagnostic(str(fname), lineno, 1, "RR503", f"Mallfel: {e.message if hasattr(e, 'message') else e}",
-                                      "Rätta mallen; en variabel som inte finns är ett fel, inte en tom sträng.")])
+                                      "Rätta mallen; en variabel som inte finns är ett fel, inte en tom sträng.")]) from e
     # One blank line between blocks is enough; keeps diffs of the .md small.
     lines, blank = [], 0
     for line in text.splitlines():

@@ -34,6 +34,7 @@ import shutil
 import struct
 import subprocess
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from ..diagnostics import Diagnostic, ReportError
 from ..style import (DEFAULT_ACCENT, DEFAULT_STATUS_COLOURS, FONT, FONT_FALLBACK, FONT_FILES, FONTS,  # noqa: F401
@@ -162,7 +163,7 @@ def personalise_reference(style: Style, organisation: str, title: str, date: dt.
                 xml = xml.replace(k, v)
             if PLACEHOLDERS["logotyp"] in xml:
                 if style.logo is not None and style.logo.suffix.lower() in (".png", ".jpg", ".jpeg"):
-                    rid, media = _add_logo(entries, order, name, style.logo)
+                    rid, _media = _add_logo(entries, order, name, style.logo)
                     logo_xml = _drawing(rid, *_image_size_cm(style.logo))
                     xml = _replace_run(xml, PLACEHOLDERS["logotyp"], logo_xml)
                 else:
@@ -291,7 +292,15 @@ def _env(date: dt.date) -> dict:
     return env
 
 
-def start_pandoc(md_file: Path, to: str, style: Style, date: dt.date, extra: list[str], out: Path):
+if TYPE_CHECKING:
+    class _Pandoc(subprocess.Popen[bytes]):
+        """A running pandoc, with the file its stderr goes to and (DOCX) what to restamp when it is done."""
+
+        errfile: IO[bytes]
+        restamp: tuple[Path, dt.date] | None
+
+
+def start_pandoc(md_file: Path, to: str, style: Style, date: dt.date, extra: list[str], out: Path) -> _Pandoc:
     """Start pandoc on a Markdown file; output and messages go to files (no pipe can fill up).
 
     Runs in the scratch folder with --sandbox: pandoc itself opens no file but those
@@ -308,15 +317,15 @@ def start_pandoc(md_file: Path, to: str, style: Style, date: dt.date, extra: lis
     args = [pandoc_path(), str(md_file), "-f", READER, "-t", to, "--sandbox", "--columns=200", "--lua-filter",
             str(style.lua_filter), "--toc", "--toc-depth=2", "-M", "rr-bilder=" + " ".join(style.images),
             *_status_meta(style), *extra, "-o", str(out)]
-    err = open(out.with_suffix(out.suffix + ".log"), "w+b")
-    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=_env(date),
-                            cwd=str(md_file.parent))
+    err = open(out.with_suffix(out.suffix + ".log"), "w+b")  # noqa: SIM115 - closed when the process is waited for
+    proc = cast("_Pandoc", subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=_env(date),
+                                             cwd=str(md_file.parent)))
     proc.errfile = err
     proc.restamp = (out, date) if to.startswith("docx") else None
     return proc
 
 
-def finish(proc, what: str) -> None:
+def finish(proc: _Pandoc, what: str) -> None:
     proc.wait()
     proc.errfile.seek(0)
     err = proc.errfile.read().decode("utf-8", "replace").strip()
@@ -324,7 +333,7 @@ def finish(proc, what: str) -> None:
     if proc.returncode != 0:
         raise ReportError([Diagnostic(what, 1, 1, "RR505", f"pandoc misslyckades ({what}): {err[:500]}",
                                       "Kontrollera den genererade Markdown-filen; ofta är det en mall som skrivit fel syntax.")])
-    if getattr(proc, "restamp", None):
+    if proc.restamp is not None:
         path, date = proc.restamp
         path.write_bytes(restamp_docx(path.read_bytes(), date))
 
@@ -553,8 +562,8 @@ def compile_pdf(src: Path, date: dt.date, root: Path) -> bytes:
 
     no_network()
     ts = calendar.timegm(date.timetuple())
-    options = dict(root=str(root), timestamp=ts, pdf_standards=["ua-1"], font_paths=[str(FONTS)],
-                   ignore_system_fonts=True)
+    options: dict[str, Any] = dict(root=str(root), timestamp=ts, pdf_standards=["ua-1"], font_paths=[str(FONTS)],
+                                   ignore_system_fonts=True)
     if "package_cache_path" in (getattr(typst.compile, "__text_signature__", None) or ""):
         # Newer bindings take package folders; older ones use the user's (the proxies hold either way).
         packages = root / ".typst-paket"  # empty: no package is installed, none is cached
@@ -562,12 +571,12 @@ def compile_pdf(src: Path, date: dt.date, root: Path) -> bytes:
         options.update(package_path=str(packages), package_cache_path=str(packages))
     try:
         return typst.compile(str(src), **options)
-    except Exception as e:  # typst raises its own error type with the compiler's message
+    except Exception as e:
         text = str(e)
         if "package" in text:
             raise ReportError([Diagnostic("_rapport.typ", 1, 1, "RR506",
                                           f"typst försökte använda ett paket, men bygget hämtar inget från nätet: "
                                           f"{text[:300]}", "Ta bort #import \"@...\" ur typstmallen (typstmall); "
-                                          "det som behövs skrivs i mallen själv.")])
+                                          "det som behövs skrivs i mallen själv.")]) from e
         raise ReportError([Diagnostic("_rapport.typ", 1, 1, "RR506", f"typst misslyckades: {text[:800]}",
-                                      "Kör 'rapport build --format md' och granska Markdown-filen.")])
+                                      "Kör 'rapport build --format md' och granska Markdown-filen.")]) from e

@@ -56,23 +56,23 @@ def diff(root: Path, args: list[str], base: str | None = None) -> DiffResult:
     """Compare the reports' data between two revisions (default: merge-base with the main branch
     against the working tree). `args` are '[REV_A [REV_B]] [REPORT ...]'."""
     repo = Repo.at(root)
-    with tempfile.TemporaryDirectory(prefix="rapport-diff-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="rapport-diff-") as tmp_name:
+        tmp = Path(tmp_name)
         known = _ids(root)
         revs, wanted = split_args(repo, list(args), known)
         if revs:
-            sha_a = repo.commit(revs[0])
+            sha_a = repo.resolve(revs[0])
             before = Side(revs[0], sha_a)
         else:
             sha_a, label = repo.default_base(base)
             before = Side(label, sha_a)
         before.short = repo.short(sha_a)
         if len(revs) == 2:
-            after = Side(revs[1], repo.commit(revs[1]))
-            after.short = repo.short(after.rev)
+            sha_b = repo.resolve(revs[1])
+            after = Side(revs[1], sha_b, repo.short(sha_b))
         else:
             after = Side("arbetskopian", WORKTREE, "arbetskopian")
-        roots = {}
+        roots: dict[str, Path | None] = {}
         for name, side in (("a", before), ("b", after)):
             if side.rev is None:
                 roots[name] = root

@@ -79,7 +79,7 @@ def _same(a, b) -> bool:
 STATUS_COLOUR = {"gron": "grön", "gul": "gul", "rod": "röd", "saknas": "saknas"}
 
 
-def compare(rid: str, a: Facts, b: Facts) -> ReportDiff:
+def compare(rid: str, a: Facts, b: Facts) -> ReportDiff:  # noqa: C901 - one section per kind of fact compared; to split
     d = ReportDiff(rid, b.title or a.title, "changed")
     new_posts = set(b.post_names) - set(a.post_names)
     gone_posts = set(a.post_names) - set(b.post_names)
@@ -189,7 +189,7 @@ def word_diff(a: str, b: str, context: int = 5, limit: int = 60) -> list[tuple[s
 
 
 def _clip(words: list[str], limit: int) -> list[str]:
-    return words if len(words) <= limit else words[: limit // 2] + ["…"] + words[-limit // 2:]
+    return words if len(words) <= limit else [*words[:limit // 2], "…", *words[-limit // 2:]]
 
 
 @dataclass

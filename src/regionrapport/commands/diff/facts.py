@@ -49,7 +49,7 @@ class Facts:
 CATEGORIES = ("verksamhet", "finansiell")
 
 
-def extract(report) -> Facts:
+def extract(report) -> Facts:  # noqa: C901 - one section per kind of fact; to split
     from ...render.context import fmt_metric, fmt_target_dir
 
     f = Facts()

@@ -17,8 +17,8 @@ from ...diagnostics import UsageProblem
 def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True)
-    except FileNotFoundError:
-        raise UsageProblem("git finns inte installerat.", "rapport diff jämför git-versioner; installera git.")
+    except FileNotFoundError as e:
+        raise UsageProblem("git finns inte installerat.", "rapport diff jämför git-versioner; installera git.") from e
 
 
 def _git_out(args: list[str], cwd: Path) -> str | None:
@@ -33,7 +33,7 @@ class Repo:
     prefix: str  # the project folder relative to top, '' or 'sub/dir/'
 
     @classmethod
-    def at(cls, root: Path) -> "Repo":
+    def at(cls, root: Path) -> Repo:
         top = _git_out(["rev-parse", "--show-toplevel"], root)
         if not top:
             raise UsageProblem(f"{root} ligger inte i ett git-arkiv.",
@@ -44,6 +44,13 @@ class Repo:
 
     def commit(self, rev: str) -> str | None:
         return _git_out(["rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"], self.root)
+
+    def resolve(self, rev: str) -> str:
+        """The full sha of a revision (split_args took only ones that resolve)."""
+        sha = self.commit(rev)
+        if sha is None:
+            raise UsageProblem(f"Versionen '{rev}' finns inte i git-arkivet.", "Ange en gren, en tagg eller en incheckning.")
+        return sha
 
     def short(self, sha: str) -> str:
         return _git_out(["rev-parse", "--short", sha], self.root) or sha[:7]
@@ -62,12 +69,13 @@ class Repo:
 
     def default_base(self, base: str | None) -> tuple[str, str]:
         """(sha, label) of the merge-base of HEAD with the main branch."""
-        if not self.commit("HEAD"):
+        head = self.commit("HEAD")
+        if not head:
             raise UsageProblem("Git-arkivet har inga incheckningar ännu.",
                                "Checka in en första version; rapport diff jämför sedan ändringarna mot den.")
         branch = self.main_branch(base)
         if branch is None:
-            return self.commit("HEAD"), "HEAD"
+            return head, "HEAD"
         mb = _git_out(["merge-base", "HEAD", branch], self.root)
         if not mb:
             raise UsageProblem(f"HEAD och {branch} har ingen gemensam historik.", "Ange versionerna uttryckligen: rapport diff A B.")
@@ -100,7 +108,8 @@ class Repo:
 
 def split_args(repo: Repo, args: list[str], known_reports: set[str]) -> tuple[list[str], list[str]]:
     """Revisions first (at most two), then report ids. A report's name wins over a branch of the same name."""
-    revs, reports = [], []
+    revs: list[str] = []
+    reports: list[str] = []
     for a in args:
         if not reports and len(revs) < 2 and a not in known_reports and repo.commit(a):
             revs.append(a)

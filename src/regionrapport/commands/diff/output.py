@@ -177,7 +177,7 @@ def render_markdown(res: DiffResult) -> str:
             body = _md_table(items) if key in ("figures", "derived") else \
                 [f"- {_md_line(key, c)}" for c in items[:MD_MAX_ROWS]]
             if len(items) > MD_FOLD:
-                out += [f"<details><summary>Visa {len(items)}</summary>", ""] + body + ["", "</details>"]
+                out += [f"<details><summary>Visa {len(items)}</summary>", "", *body, "", "</details>"]
             else:
                 out += body
             out.append("")
