@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test check bench schema clean bytecode lock golden fuzz
+.PHONY: report test lint check bench schema clean bytecode lock golden fuzz
 
 # Installs exactly the versions in requirements/lock.txt, each checked against its hash;
 # the package itself is installed without touching the index (its build tools are locked too).
@@ -35,7 +35,14 @@ report: bytecode
 check: bytecode
 	$(BIN)/rapport check --all
 
-test: $(STAMP)
+# ruff (style, likely bugs, complexity) and mypy (types of src/), settings in pyproject.toml.
+# Their caches (.ruff_cache/, .mypy_cache/) are git-ignored.
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/mypy
+
+# The fast failures first: lint takes seconds, the suite a minute or more.
+test: lint
 	$(BIN)/python -m pytest
 
 # Rewrite the golden outputs (tests/golden/) from the current code, after an intended

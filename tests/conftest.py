@@ -61,7 +61,7 @@ def golden(request):
 
 
 # Not the tests' doing: the interpreter's, pytest's and the installation's own folders.
-_NOT_THE_TREE = {".git", ".venv", ".venv-lock", ".pytest_cache", "__pycache__"}
+_NOT_THE_TREE = {".git", ".venv", ".venv-lock", ".pytest_cache", ".ruff_cache", ".mypy_cache", "__pycache__"}
 
 
 def _tree_state(root: Path) -> dict[str, tuple]:

@@ -34,7 +34,7 @@ YEARS = ["Utfall 2023", "Budget 2024", "Budget 2025", "Plan 2026", "Plan 2027"]
 
 
 def test_driftramar_per_namnd(md):
-    assert table_header(md, "Preliminära driftramar per nämnd") == ["mnkr"] + YEARS
+    assert table_header(md, "Preliminära driftramar per nämnd") == ["mnkr", *YEARS]
     rows = table_rows(md, "Preliminära driftramar per nämnd")
     assert rows["Summa"] == [n("7 864"), n("8 167"), n("8 304"), n("8 664"), n("8 923")]
     assert rows["Hälso- och sjukvårdsnämnd"][2] == n("5 619")

@@ -77,9 +77,9 @@ ORIGINALS = {p: _load(p) for p in PROJECTS}
 def _texts(node, path=()) -> list[tuple]:
     """Paths of every string value (names, comments, assessments, captions)."""
     if isinstance(node, dict):
-        return [t for k, v in node.items() for t in _texts(v, path + (k,))]
+        return [t for k, v in node.items() for t in _texts(v, (*path, k))]
     if isinstance(node, list):
-        return [t for i, v in enumerate(node) for t in _texts(v, path + (i,))]
+        return [t for i, v in enumerate(node) for t in _texts(v, (*path, i))]
     return [path] if isinstance(node, str) and path else []
 
 

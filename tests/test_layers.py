@@ -62,7 +62,7 @@ def imports_of(mod: str, path: Path, known: dict[str, Path], source: str | None 
             else:
                 base = package[: len(package) - (node.level - 1)] + (node.module.split(".") if node.module else [])
             for alias in node.names:
-                found.add(_resolve(".".join(base + [alias.name]), known))
+                found.add(_resolve(".".join([*base, alias.name]), known))
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.startswith("regionrapport"):

@@ -499,7 +499,7 @@ def test_forked_workers_collect_garbage(project_copy, monkeypatch):
 def test_new_from_a_file_that_is_not_utf8(project_copy):
     f = project_copy / OUTCOMES
     text = f.read_text(encoding="utf-8")
-    f.write_bytes(text.encode("utf-8").replace("Hälso".encode("utf-8"), "Hälso".encode("latin-1"), 1))
+    f.write_bytes(text.encode("utf-8").replace("Hälso".encode(), "Hälso".encode("latin-1"), 1))
     line = text[:text.index("Hälso")].count("\n") + 1
     r = cli(project_copy, "new", "delar-aug-2025", "--from", REPORT)
     assert r.exit_code == 1, r.output
