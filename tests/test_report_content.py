@@ -28,7 +28,7 @@ def part(md: str, heading: str) -> str:
     """From a heading to the next heading of the same or a higher level."""
     level = len(heading) - len(heading.lstrip("#"))
     start = md.index(heading + "\n")
-    nxt = re.search(r"^#{1,%d} " % level, md[start + len(heading):], re.M)
+    nxt = re.search(rf"^#{{1,{level}}} ", md[start + len(heading):], re.M)
     return md[start: start + len(heading) + (nxt.start() if nxt else len(md))]
 
 
@@ -76,7 +76,7 @@ SECTIONS_IN_SOURCE_ORDER = [
 
 def test_every_section_of_the_source_in_its_order(md):
     at = [md.find("\n" + h + "\n") for h in SECTIONS_IN_SOURCE_ORDER]
-    missing = [h for h, i in zip(SECTIONS_IN_SOURCE_ORDER, at) if i < 0]
+    missing = [h for h, i in zip(SECTIONS_IN_SOURCE_ORDER, at, strict=True) if i < 0]
     assert not missing, missing
     assert at == sorted(at), "the sections follow the source's order"
 

@@ -107,7 +107,7 @@ def _feeds(p) -> list[str]:
 
 
 @rule("RR510", "Defined and never shown")
-def unshown(report, collector):
+def unshown(report, collector):  # noqa: C901 - one section per kind of definition (tables, texts, series, posts)
     """The report's file declares a table (`tabeller`), a text (`texter`), a chart
     series (`serier`) or a post (`poster`) that nothing in the report shows: no
     section names it, no template the report reaches refers to it, no shown
@@ -133,8 +133,10 @@ def unshown(report, collector):
     texts_named, texts_dynamic = set(), False
     for m in _TEXT_REF.finditer(templates):
         lit = _LITERAL.match(m.group(2) or "")
-        if m.group(1) or lit:
-            texts_named.add(m.group(1) or lit.group(2))
+        if m.group(1):
+            texts_named.add(m.group(1))
+        elif lit:
+            texts_named.add(lit.group(2))
         elif m.group(2) not in _SECTION_ARG:
             texts_dynamic = True
     for s in sections:
