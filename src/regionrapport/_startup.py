@@ -41,10 +41,10 @@ LOADER = "pydantic.plugin._loader"
 
 class _NoPluginLoader(types.ModuleType):
     @staticmethod
-    def get_plugins():
+    def get_plugins() -> tuple:
         return ()
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> object:
         if name.startswith("__"):  # the import system probing (__path__ ...): a plain module has none
             raise AttributeError(name)
         # Something else is wanted: put the real module in the stub's place for good.

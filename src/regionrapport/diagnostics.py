@@ -5,6 +5,7 @@ Imports nothing of ours: every other module may raise or collect diagnostics.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -63,7 +64,7 @@ class Collector:
             self._seen.add(d)
             self.items.append(d)
 
-    def extend(self, ds) -> None:
+    def extend(self, ds: Iterable[Diagnostic]) -> None:
         for d in ds:
             self.add(d)
 

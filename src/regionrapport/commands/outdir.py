@@ -53,7 +53,7 @@ _WHY = {
 }
 
 
-def _show(path) -> str:
+def _show(path: str | Path) -> str:
     p = Path(path)
     try:
         return str(p.relative_to(Path.cwd()))

@@ -15,6 +15,11 @@ Before this, each of N parallel reports also overlapped its own conversions, so
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
 
 class Slots:
     """N slots in one process (the in-process build path)."""
@@ -39,7 +44,7 @@ class Slots:
 class SharedSlots:
     """N slots shared by forked worker processes (a multiprocessing semaphore)."""
 
-    def __init__(self, n: int, ctx):
+    def __init__(self, n: int, ctx: BaseContext):
         self._sem = ctx.BoundedSemaphore(max(1, n))
 
     def acquire(self) -> None:

@@ -53,7 +53,7 @@ class TableTooLarge(ValueError):
     """A table's `varav` rows (visa_varav) unfold to more than MAX_TABLE_ROWS rows."""
 
 
-def post_rows(first: str, posts: dict, show_breakdown: bool, budget: int = MAX_TABLE_ROWS):
+def post_rows(first: str, posts: dict, show_breakdown: bool, budget: int = MAX_TABLE_ROWS) -> list[tuple[str, int]]:
     """The rows one table row of post `first` unfolds into: (post id, depth below the row),
     the post itself first, then with `show_breakdown` its `varav` rows under it, depth
     first. Without recursion, a post is not shown inside itself (a cycle of varav), and
