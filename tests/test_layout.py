@@ -250,7 +250,7 @@ def test_largest_remainder_with_the_sources_counts():
 def test_largest_remainder_always_adds_up_and_stays_within_one(counts):
     shares = largest_remainder(counts)
     assert sum(shares) == 100
-    for c, s in zip(counts, shares):
+    for c, s in zip(counts, shares, strict=True):
         assert abs(s - 100 * c / sum(counts)) < 1
 
 

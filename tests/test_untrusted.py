@@ -109,7 +109,7 @@ def _set_org(root: Path, line: str) -> int:
     f = root / "organisation.yaml"
     src = f.read_text(encoding="utf-8")
     # the example names its own logo: the line replaces it (a key given twice is RR005)
-    src = re.sub(r"^%s:.*\n" % re.escape(line.split(":")[0]), "", src, flags=re.M)
+    src = re.sub(rf"^{re.escape(line.split(':')[0])}:.*\n", "", src, flags=re.M)
     assert src.count("\nperspektiv:\n") == 1
     f.write_text(src.replace("\nperspektiv:\n", f"\n{line}\nperspektiv:\n"), encoding="utf-8")
     return src[:src.index("\nperspektiv:\n")].count("\n") + 2

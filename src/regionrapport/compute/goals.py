@@ -171,7 +171,7 @@ def summary_view(c: StatusCounts) -> dict:
         "uppfyllda_eller_delvis": c.met_or_partly,
         "andel": {s.value: (100.0 * c[s] / n if n else 0.0) for s in STATUSES},
         # whole percent that add up to 100 (largest remainder), for a summary table
-        "andel_hel": dict(zip((s.value for s in STATUSES), largest_remainder([c[s] for s in STATUSES]))),
+        "andel_hel": dict(zip((s.value for s in STATUSES), largest_remainder([c[s] for s in STATUSES]), strict=True)),
     }
 
 

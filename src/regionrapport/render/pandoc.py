@@ -409,6 +409,7 @@ def _keep_next(row: str) -> str:
         if "<w:keepNext" in ppr:
             return ppr
         style = re.match(r"<w:pPr>(<w:pStyle [^>]*/>)?", ppr)
+        assert style is not None  # ppr is a whole <w:pPr>...</w:pPr>
         return ppr[:style.end()] + "<w:keepNext/>" + ppr[style.end():]
     return re.sub(r"<w:pPr>.*?</w:pPr>", one, row, flags=re.S)
 
@@ -447,7 +448,7 @@ def _font_key(name: str) -> str:
     import hashlib
 
     h = hashlib.sha1(name.encode()).hexdigest()[:32].upper()  # the same key every build
-    return "{%s-%s-%s-%s-%s}" % (h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
+    return f"{{{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}}}"
 
 
 def obfuscate_font(data: bytes, key: str) -> bytes:
@@ -476,7 +477,7 @@ def docx_fonts(entries: dict, order: list) -> None:
         table = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts xmlns:w="{_W}" '
                  f'xmlns:r="{_R}"></w:fonts>')
         order.append("word/fontTable.xml")
-    table = re.sub(r'<w:font w:name="%s">.*?</w:font>' % re.escape(FONT), "", table, flags=re.S)
+    table = re.sub(rf'<w:font w:name="{re.escape(FONT)}">.*?</w:font>', "", table, flags=re.S)
     if "xmlns:r=" not in table[:table.find(">", table.find("<w:fonts")) + 1]:
         table = table.replace("<w:fonts ", f'<w:fonts xmlns:r="{_R}" ', 1)
     table = re.sub(r"(<w:fonts\b[^>]*>)", lambda m: m.group(1) + font, table, count=1)
