@@ -76,6 +76,7 @@ def apply_patch(root: Path, op: dict) -> None:
         text += op["append_nested"]["prefix"] + "[" * depth + "]" * depth + "\n"
     else:  # pragma: no cover - a malformed case
         raise AssertionError(f"unknown patch operation: {op}")
+    f.parent.mkdir(parents=True, exist_ok=True)
     f.write_text(text, encoding="utf-8")
 
 

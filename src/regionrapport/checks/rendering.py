@@ -103,6 +103,33 @@ def style_files(report, collector):
         collector.extend(e.diagnostics)
 
 
+# The columns the built-in goal template (templates/sektioner/mal.md.j2) knows; a test
+# renders each of them, so this list and the template cannot drift apart.
+GOAL_COLUMNS = ("matetal", "utfall", "historik", "mal", "malvarde", "status", "resultat", "trend", "kommentar", "analys")
+
+
+@rule("RR660", "Goal-table column unknown to the built-in goal template")
+def goal_columns(report, collector):
+    """`malkolumner` in organisation.yaml names a column that the built-in goal
+    template (`sektioner/mal.md.j2`) does not know. `rapport build` would stop on it
+    with RR503 inside the template. A project that has its own
+    `templates/sektioner/mal.md.j2` decides its own columns (the template reads
+    `org.malkolumner` as it likes), so then the names are not checked.
+    Fix: use one of the built-in columns (matetal, utfall, historik, mal,
+    malvarde, status, resultat, trend, kommentar, analys), or write your own
+    goal template.
+    """
+    if (report.project.templates_dir / "sektioner" / "mal.md.j2").is_file():
+        return
+    smap = report.project.org_smap
+    for i, c in enumerate(report.org.malkolumner):
+        if c not in GOAL_COLUMNS:
+            collector.add(smap.diag(("malkolumner", i), "RR660",
+                                    f"Målkolumnen '{c}' finns inte i den inbyggda målmallen (sektioner/mal.md.j2).",
+                                    _close(c, GOAL_COLUMNS) + "Kolumner: " + ", ".join(GOAL_COLUMNS)
+                                    + ". Egna kolumner kräver en egen templates/sektioner/mal.md.j2."))
+
+
 documented("RR503", "Template error", """
 A Jinja template fails while rendering: a syntax error, or a variable that does
 not exist (undefined variables are errors, never empty text). Only `rapport
