@@ -413,3 +413,63 @@ def test_a_text_built_by_jinja_still_cannot_embed_a_file(project_copy, secret, t
 
     text = "".join(p.extract_text() for p in pypdf.PdfReader(out / REPORT / f"{REPORT}.pdf").pages)
     assert MARKER.decode() not in text
+
+
+# -- metadata: the organisation's name, the title, period and decision ----------------
+# Written between YAML quotes as they were, a `"` in the name ended the metadata string
+# (pandoc failed: a data-only pull request broke every build while check passed); pasted
+# into typst's `author: "..."`, it ended the typst string and what followed was typst code.
+HOSTILE_NAME = 'Region "Q" #text(fill: red)[INJ] ) ] \\ *fet* <b>x</b> & $x$ @ref'
+HOSTILE_TITLE = 'Delår "T") #set page(fill: red) ] #[ // #read("/etc/passwd")'
+
+
+def _plain(s: str) -> str:
+    """PDF text as written: typst prints a straight quote as a typographic one."""
+    return " ".join(s.replace("\u201d", '"').replace("\u201c", '"').split())
+
+
+def test_hostile_name_and_title_are_printed_as_written(project_copy, tmp_path):
+    org = project_copy / "organisation.yaml"
+    text = org.read_text(encoding="utf-8")
+    assert text.count("namn: Region Kronoberg\n") == 1
+    org.write_text(text.replace("namn: Region Kronoberg\n", f"namn: '{HOSTILE_NAME}'\n"), encoding="utf-8")
+    outcomes = project_copy / OUTCOMES
+    text = outcomes.read_text(encoding="utf-8")
+    assert text.count("  titel: Delårsrapport per mars 2025\n") == 1
+    outcomes.write_text(text.replace("  titel: Delårsrapport per mars 2025\n", f"  titel: '{HOSTILE_TITLE}'\n"),
+                        encoding="utf-8")
+    assert run("check", "--project", str(project_copy), "--no-cache", REPORT).exit_code == 0
+    out = tmp_path / "ut"
+    b = run("build", "--project", str(project_copy), "--out", str(out), REPORT)
+    assert b.exit_code == 0, b.output
+    import pypdf
+
+    reader = pypdf.PdfReader(out / REPORT / f"{REPORT}.pdf")
+    assert reader.metadata.author == HOSTILE_NAME  # typst's string was not left
+    assert reader.metadata.title.replace("\u201d", '"') == HOSTILE_TITLE
+    first = _plain(reader.pages[0].extract_text())
+    assert _plain(HOSTILE_NAME) in first and _plain(HOSTILE_TITLE) in first  # no markup ran, no character lost
+    assert "/etc/passwd" in first and "root:" not in first
+    # the running header of a body page carries both as well, and the page is not red
+    assert _plain(HOSTILE_NAME) in _plain(reader.pages[2].extract_text())
+    with zipfile.ZipFile(out / REPORT / f"{REPORT}.docx") as z:
+        headers = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/header")]
+        import xml.dom.minidom
+
+        for n in z.namelist():
+            if n.endswith(".xml"):
+                xml.dom.minidom.parseString(z.read(n))  # every part is well-formed XML
+    texts = ["".join(t.firstChild.data for t in xml.dom.minidom.parseString(h).getElementsByTagName("w:t") if t.firstChild)
+             for h in headers]
+    assert any(HOSTILE_NAME in t for t in texts) and any(HOSTILE_TITLE in t for t in texts), texts
+
+
+def test_reference_header_fills_each_placeholder_once(tmp_path):
+    """A name holding another placeholder stays text: no title or logo is pasted into it."""
+    from regionrapport.render import pandoc as P
+
+    data = P.personalise_reference(_style(), "A {{titel}} B {{logotyp}} <&>", "Titeln", dt.date(2025, 4, 24))
+    with zipfile.ZipFile(__import__("io").BytesIO(data)) as z:
+        header = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/header"))
+    assert "A {{titel}} B {{logotyp}} &lt;&amp;&gt;" in header and "Titeln" in header
+    assert "<wp:inline" not in header

@@ -1,6 +1,7 @@
 """Jinja environment and Markdown helpers (pipe tables that line up, with their columns measured)."""
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from pathlib import Path
@@ -28,6 +29,30 @@ def _pad(s: str, w: int, right: bool) -> str:
 
 def escape_cell(s: str) -> str:
     return str(s).replace("|", "\\|").replace("\n", " ")
+
+
+# ASCII punctuation that starts markup in pandoc's Markdown (emphasis, links, spans,
+# attributes, raw TeX/HTML, entities, notes, math, code ...). Plain sentence
+# punctuation (, . : ; ( ) ' " ? / % - and the dash –) is left as it is, so ordinary
+# names and titles come out unchanged.
+_META_MARKUP = re.compile(r"([\\`*_{}\[\]<>#+!|~^$@&=])")
+
+
+def meta_string(s) -> str:
+    """A value for the YAML metadata block (metadata.md.j2): printed as written.
+
+    The organisation's name, the title, period and decision come from pull requests.
+    Written between quotes as they were, a `"` ended the YAML string (the build
+    failed in pandoc) and Markdown in them became markup. Here every markup
+    character is backslash-escaped for pandoc's Markdown, a leading list or heading
+    marker too, and the whole is written as one JSON string, which is a valid YAML
+    double-quoted scalar (docs/security.md, *Metadata*).
+    """
+    text = " ".join(str(s).split())  # one line: a newline would start a new block
+    text = _META_MARKUP.sub(r"\\\1", text)
+    if re.match(r"[-]|\d+[.)]", text):
+        text = "\\" + text if text[0] == "-" else re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+    return json.dumps(text, ensure_ascii=False)
 
 
 # -- column measurements for status.lua ---------------------------------------------
@@ -282,6 +307,7 @@ def make_env(project_templates: Path | None) -> Environment:
                       bytecode_cache=_bytecode_cache())
     env.globals.update(pipe_table=pipe_table, amounts_table=amounts_table, status_span=status_span)
     env.filters["cell"] = escape_cell
+    env.filters["meta"] = meta_string
     return env
 
 

@@ -159,8 +159,6 @@ def personalise_reference(style: Style, organisation: str, title: str, date: dt.
     for name in order:
         if re.match(r"word/(header|footer)\d*\.xml$", name):
             xml = entries[name].decode("utf-8")
-            for k, v in values.items():
-                xml = xml.replace(k, v)
             if PLACEHOLDERS["logotyp"] in xml:
                 if style.logo is not None and style.logo.suffix.lower() in (".png", ".jpg", ".jpeg"):
                     rid, _media = _add_logo(entries, order, name, style.logo)
@@ -168,6 +166,9 @@ def personalise_reference(style: Style, organisation: str, title: str, date: dt.
                     xml = _replace_run(xml, PLACEHOLDERS["logotyp"], logo_xml)
                 else:
                     xml = _replace_run(xml, PLACEHOLDERS["logotyp"], "")
+            # the names last, in one pass: a name that itself holds "{{titel}}" or
+            # "{{logotyp}}" stays text (no title or logo is pasted into it)
+            xml = re.sub("|".join(re.escape(k) for k in values), lambda m: values[m.group(0)], xml)
             entries[name] = xml.encode("utf-8")
 
     buf = io.BytesIO()
