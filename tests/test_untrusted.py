@@ -473,3 +473,16 @@ def test_reference_header_fills_each_placeholder_once(tmp_path):
         header = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/header"))
     assert "A {{titel}} B {{logotyp}} &lt;&amp;&gt;" in header and "Titeln" in header
     assert "<wp:inline" not in header
+
+
+def test_project_templates_run_in_jinja_sandbox(project_copy, tmp_path):
+    """A project template is code (docs/security.md), and still reaches no Python internals:
+    the classic escape from a template is refused as a located template error (RR503)."""
+    (project_copy / "templates" / "sektioner").mkdir(parents=True, exist_ok=True)
+    (project_copy / "templates" / "sektioner" / "malsammanfattning.md.j2").write_text(
+        "# Inledning\n\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8")
+    out = tmp_path / "ut"
+    b = run("build", "--project", str(project_copy), "--out", str(out), "--format", "md", REPORT)
+    assert b.exit_code == 1, b.output
+    assert "RR503" in b.output and "templates/sektioner/malsammanfattning.md.j2:3:" in b.output and "unsafe" in b.output
+    assert "Traceback" not in b.output and not (out / REPORT).exists()
