@@ -421,6 +421,7 @@ def test_a_text_built_by_jinja_still_cannot_embed_a_file(project_copy, secret, t
 # into typst's `author: "..."`, it ended the typst string and what followed was typst code.
 HOSTILE_NAME = 'Region "Q" #text(fill: red)[INJ] ) ] \\ *fet* <b>x</b> & $x$ @ref'
 HOSTILE_TITLE = 'Delår "T") #set page(fill: red) ] #[ // #read("/etc/passwd")'
+HOSTILE_DNR = 'RS 2025/1 "x" ] #(1 + 1) \\'
 
 
 def _plain(s: str) -> str:
@@ -436,8 +437,8 @@ def test_hostile_name_and_title_are_printed_as_written(project_copy, tmp_path):
     outcomes = project_copy / OUTCOMES
     text = outcomes.read_text(encoding="utf-8")
     assert text.count("  titel: Delårsrapport per mars 2025\n") == 1
-    outcomes.write_text(text.replace("  titel: Delårsrapport per mars 2025\n", f"  titel: '{HOSTILE_TITLE}'\n"),
-                        encoding="utf-8")
+    outcomes.write_text(text.replace("  titel: Delårsrapport per mars 2025\n",
+                                     f"  titel: '{HOSTILE_TITLE}'\n  diarienummer: '{HOSTILE_DNR}'\n"), encoding="utf-8")
     assert run("check", "--project", str(project_copy), "--no-cache", REPORT).exit_code == 0
     out = tmp_path / "ut"
     b = run("build", "--project", str(project_copy), "--out", str(out), REPORT)
@@ -449,6 +450,7 @@ def test_hostile_name_and_title_are_printed_as_written(project_copy, tmp_path):
     assert reader.metadata.title.replace("\u201d", '"') == HOSTILE_TITLE
     first = _plain(reader.pages[0].extract_text())
     assert _plain(HOSTILE_NAME) in first and _plain(HOSTILE_TITLE) in first  # no markup ran, no character lost
+    assert _plain(HOSTILE_DNR) in first
     assert "/etc/passwd" in first and "root:" not in first
     # the running header of a body page carries both as well, and the page is not red
     assert _plain(HOSTILE_NAME) in _plain(reader.pages[2].extract_text())
