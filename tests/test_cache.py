@@ -8,21 +8,11 @@ from pathlib import Path
 
 from regionrapport.commands import build_all
 from regionrapport.commands.cache import FORMATS, stale_reason, stamp_path
+from quietreporter import Quiet
 
 REPORT = "delar-mars-2025"
 
 
-class Quiet(build_all.PlainReporter):
-    """Collects outcomes instead of printing them."""
-
-    def __init__(self):
-        self.seen = []
-
-    def done(self, o):
-        self.seen.append(o)
-
-    def finish(self, s):
-        pass
 
 
 def build(root: Path, *ids, formats=("md",), force=False, strict=False) -> dict:

@@ -29,20 +29,12 @@ from click.testing import CliRunner
 from regionrapport.cli import main
 from regionrapport.commands import build_all, outdir
 from regionrapport.commands.cache import Stamp, stamp_path
+from quietreporter import Quiet
 
 REPORT = "delar-mars-2025"
 OUTCOMES = f"data/outcomes/{REPORT}.yaml"
 
 
-class Quiet(build_all.PlainReporter):
-    def __init__(self):
-        self.seen = []
-
-    def done(self, o):
-        self.seen.append(o)
-
-    def finish(self, s):
-        pass
 
 
 def run(root: Path, *ids, formats=("md",), force=False, jobs=1) -> build_all.Summary:
