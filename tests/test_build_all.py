@@ -72,10 +72,11 @@ def test_one_broken_report_fails_alone(many_reports):
 def test_only_the_changed_report_is_rebuilt(many_reports):
     assert rapport("build", "--all", "--format", "md", cwd=many_reports).returncode == 0
     f = many_reports / "data" / "outcomes" / "delar-mars-2025-c.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace("    utfall: -1048", "    utfall: -1047", 1), encoding="utf-8")
+    # HSN's units then give −1 354 and −1 355: its printed deviation 36 still holds (−1 354 + 1 390).
+    f.write_text(f.read_text(encoding="utf-8").replace("    utfall: -1048", "    utfall: -1049", 1), encoding="utf-8")
     r = rapport("build", "--all", "--format", "md", "--force", cwd=many_reports)
     assert f"{len(ids(many_reports))} byggda" in r.stderr  # --force rebuilds everything
-    f.write_text(f.read_text(encoding="utf-8").replace("    utfall: -1047", "    utfall: -1046", 1), encoding="utf-8")
+    f.write_text(f.read_text(encoding="utf-8").replace("    utfall: -1049", "    utfall: -1050", 1), encoding="utf-8")
     r = rapport("build", "--all", "--format", "md", cwd=many_reports)
     assert r.returncode == 0, r.stderr
     built = [line.split(":")[0] for line in r.stdout.splitlines() if "oförändrad" not in line]

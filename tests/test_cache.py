@@ -59,18 +59,19 @@ def test_touching_a_file_without_changing_it_does_not_rebuild(project_copy):
 def test_changing_one_figure_rebuilds(project_copy):
     build(project_copy)
     assert "−1\u00a0353" in md(project_copy)  # HSN = sum of its units
-    # One unit's outcome moves by 1 mnkr: within the tolerance of the printed totals above it.
+    # One unit's outcome moves by 1 mnkr: within the tolerance of the printed totals above it
+    # (HSN −1 354 − (−1 390) = 36, its printed deviation).
     edit(project_copy / "data" / "outcomes" / f"{REPORT}.yaml",
-         "  sjukhusvard:\n    utfall: -1048", "  sjukhusvard:\n    utfall: -1047")
+         "  sjukhusvard:\n    utfall: -1048", "  sjukhusvard:\n    utfall: -1049")
     assert stale_reason(project_copy, project_copy / "out", REPORT, ("md",)) == f"ändrad: data/outcomes/{REPORT}.yaml"
     assert build(project_copy) == {REPORT: "built"}
-    assert "−1\u00a0352" in md(project_copy) and "−1\u00a0353" not in md(project_copy)
+    assert "−1\u00a0354" in md(project_copy) and "−1\u00a0353" not in md(project_copy)
     assert build(project_copy) == {REPORT: "skipped"}
 
 
 def test_changing_the_budget_it_follows_rebuilds(project_copy):
     build(project_copy)
-    edit(project_copy / "data" / "budget" / "budget-2025.yaml", "arsbudget: -5506", "arsbudget: -5505")
+    edit(project_copy / "data" / "budget" / "budget-2025.yaml", "arsbudget: -5506", "arsbudget: -5507")
     assert stale_reason(project_copy, project_copy / "out", REPORT, ("md",)) == "ändrad: data/budget/budget-2025.yaml"
     assert build(project_copy) == {REPORT: "built"}
 

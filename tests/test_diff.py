@@ -52,7 +52,8 @@ def report(res, rid=REPORT):
 
 
 def one_unit_moves(root: Path) -> None:
-    edit(root, OUTCOMES, "  sjukhusvard:\n    utfall: -1048", "  sjukhusvard:\n    utfall: -1047")
+    # −1 049: the committee's utfall −1 354 then still gives its printed deviation 36 (−1 354 + 1 390)
+    edit(root, OUTCOMES, "  sjukhusvard:\n    utfall: -1048", "  sjukhusvard:\n    utfall: -1049")
 
 
 def test_uncommitted_figure_change_and_its_consequences(repo):
@@ -62,10 +63,10 @@ def test_uncommitted_figure_change_and_its_consequences(repo):
     r = report(res)
     assert r.state == "changed"
     assert [(c["post_name"], c["column_name"], c["before_text"], c["after_text"], c["difference"]) for c in r.figures] == \
-        [("Sjukhusvård", "Utfall", "−1\u00a0048", "−1\u00a0047", "+1")]
+        [("Sjukhusvård", "Utfall", "−1\u00a0048", "−1\u00a0049", "−1")]
     derived = {(c["post"], c["column"]): (c["before"], c["after"]) for c in r.derived}
-    assert derived[("hsn", "utfall")] == (-1353, -1352)  # the committee is the sum of its units
-    assert derived[("sjukhusvard", "avvikelse")] == (-16, -15)  # avvikelse = utfall - budget
+    assert derived[("hsn", "utfall")] == (-1353, -1354)  # the committee is the sum of its units
+    assert derived[("sjukhusvard", "avvikelse")] == (-16, -17)  # avvikelse = utfall - budget
     assert all(c["post"] != "sjukhusvard" or c["column"] != "utfall" for c in r.derived)
     assert report(res, "budget-2025").state == "unchanged"
 
@@ -128,10 +129,10 @@ def test_markdown_is_a_pull_request_comment(repo):
     one_unit_moves(repo)
     md = render_markdown(diff(repo, []))
     assert md.startswith("<!-- rapport-diff -->\n")
-    assert "| Sjukhusvård | Utfall | −1\u00a0048 | −1\u00a0047 | +1 |" in md
+    assert "| Sjukhusvård | Utfall | −1\u00a0048 | −1\u00a0049 | −1 |" in md
     assert "Oförändrade: budget-2025." in md
     text = render_text(diff(repo, []))
-    assert "Sjukhusvård, Utfall: −1\u00a0048 → −1\u00a0047 (+1)" in text
+    assert "Sjukhusvård, Utfall: −1\u00a0048 → −1\u00a0049 (−1)" in text
 
 
 def test_cli_formats_and_exit_codes(repo):
@@ -142,7 +143,7 @@ def test_cli_formats_and_exit_codes(repo):
     assert data["to"]["rev"] is None
     assert [c["post"] for c in next(x for x in data["reports"] if x["id"] == REPORT)["figures"]] == ["sjukhusvard"]
     # A change that breaks a rule: still compared, and the errors named; exit 1.
-    edit(repo, OUTCOMES, "  sjukhusvard:\n    utfall: -1047", "  sjukhusvard:\n    utfal: -1047")
+    edit(repo, OUTCOMES, "  sjukhusvard:\n    utfall: -1049", "  sjukhusvard:\n    utfal: -1049")
     r = rapport("diff", cwd=repo)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "Fel i arbetskopian" in r.stdout and "RR010" in r.stdout and "utfal" in r.stdout

@@ -12,10 +12,11 @@ def ledger(**posts):
 
 
 def P(pid, **kw):
-    values = {k: v for k, v in kw.items() if k not in ("summa", "tryckt", "varav", "fullstandig", "kontroll")}
+    special = ("summa", "tryckt", "varav", "fullstandig", "kontroll", "avviker")
+    values = {k: v for k, v in kw.items() if k not in special}
     return PostDef(pid, namn=pid, values=values, summa=kw.get("summa"), tryckt=kw.get("tryckt", {}),
                    varav=kw.get("varav", []), varav_fullstandig=kw.get("fullstandig", False),
-                   kontroll=kw.get("kontroll", []))
+                   kontroll=kw.get("kontroll", []), tryckt_avviker=kw.get("avviker", {}))
 
 
 def test_relation_derives_deviation_and_solves_for_missing_term():
@@ -94,3 +95,116 @@ def test_stored_relation_terms_must_agree():
 def test_bad_relations_are_refused(text):
     with pytest.raises(ValueError):
         parse_relation(text)
+
+
+# --- printed totals are never accepted unchecked ----------------------------------------------
+
+def _deviation_only_committees(**result):
+    """Committees that carry only deviations (no outcome): the result's parts give no utfall.
+    Revenue 1 000 and costs 630 give the true result 1 000 − 630 = 370."""
+    return ledger(c1=P("c1", avvikelse=12), c2=P("c2", avvikelse=-4),
+                  intakter=P("intakter", utfall=1000), kostnader=P("kostnader", utfall=630),
+                  resultat=P("resultat", summa=["c1", "c2"], **result))
+
+
+def test_printed_figure_over_empty_parts_is_checked_by_its_control():
+    led = _deviation_only_committees(tryckt={"utfall": 999}, kontroll=[["intakter", "-kostnader"]])
+    v = led.get("resultat", "utfall")
+    assert (v.v, v.how) == (370, "kontroll")  # the control computes the figure and is shown
+    assert [f.code for f in led.findings] == ["RR201"]
+    assert "tryckt värde 999 men intakter − kostnader ger 370" in led.findings[0].message
+
+
+def test_control_computes_a_figure_the_parts_cannot():
+    led = _deviation_only_committees(kontroll=[["intakter", "-kostnader"]])
+    assert led.value("resultat", "utfall") == 370
+    led = _deviation_only_committees(tryckt={"utfall": 370}, kontroll=[["intakter", "-kostnader"]])
+    assert led.value("resultat", "utfall") == 370 and led.findings == []
+
+
+def test_printed_figure_nothing_can_check_is_a_warning():
+    led = _deviation_only_committees(tryckt={"utfall": 999})
+    assert led.value("resultat", "utfall") == 999  # shown as printed, but said
+    assert [(f.code, f.severity) for f in led.findings] == [("RR530", "warning")]
+    assert "999 kan inte kontrolleras" in led.findings[0].message
+
+
+def test_empty_cells_of_a_printed_total_are_written_null():
+    """The source's empty cell is "–" (null): 33 + 6 + 9 + – = 48 is checked. A part with no value
+    at all leaves the total unchecked, and that is said."""
+    parts = dict(a=P("a", plan=33), b=P("b", plan=6), c=P("c", plan=9))
+    led = ledger(**parts, d=P("d", plan=None), s=P("s", summa=["a", "b", "c", "d"], tryckt={"plan": 52}))
+    assert led.value("s", "plan") == 48
+    assert [f.code for f in led.findings] == ["RR201"]
+    assert "tolerans 1,5" in led.findings[0].message  # three cells with a figure
+    led = ledger(**parts, d=P("d"), s=P("s", summa=["a", "b", "c", "d"], tryckt={"plan": 52}))
+    assert led.value("s", "plan") == 52
+    assert [(f.code, f.severity) for f in led.findings] == [("RR530", "warning")]
+    # without a printed figure, a column only some parts have still shows no total
+    led = ledger(a=P("a", plan=33), d=P("d"), s=P("s", summa=["a", "d"]))
+    assert led.value("s", "plan") is None
+
+
+def _forecast_rows(printed, **extra):
+    """Three rows shown in a table, each the sum of three units: 100 + 105 + 100 = 305."""
+    units = {f"u{i}": P(f"u{i}", prognos=v) for i, v in enumerate([40, 30, 30, 35, 35, 35, 50, 25, 25])}
+    rows = {f"r{j}": P(f"r{j}", summa=[f"u{3 * j}", f"u{3 * j + 1}", f"u{3 * j + 2}"]) for j in range(3)}
+    return ledger(**units, **rows, total=P("total", summa=["r0", "r1", "r2"], tryckt={"prognos": printed}, **extra))
+
+
+def test_tolerance_counts_the_direct_terms_not_the_leaves():
+    led = _forecast_rows(309)
+    assert [led.value(f"r{j}", "prognos") for j in range(3)] == [100, 105, 100]
+    assert led.value("total", "prognos") == 305
+    assert [f.code for f in led.findings] == ["RR201"]
+    assert "tolerans 1,5" in led.findings[0].message  # 3 rows × 0,5, not 9 units × 0,5 = 4,5
+    led = _forecast_rows(306.5)
+    assert led.value("total", "prognos") == 306.5 and led.findings == []  # |306,5 − 305| = 1,5
+
+
+def test_printed_figure_kept_as_published_is_a_warning_with_what_the_parts_give():
+    why = "Källan trycker 309; raderna ger 305."
+    led = _forecast_rows(309, avviker={"prognos": why})
+    v = led.get("total", "prognos")
+    assert (v.v, v.computed, v.avviker) == (309, 305, why)
+    assert [(f.code, f.severity) for f in led.findings] == [("RR532", "warning")]
+    assert "309 visas som publicerat, men delarna ger 305" in led.findings[0].message
+    # downstream, the published figure is used
+    led = _forecast_rows(309, avviker={"prognos": why})
+    led.posts["x"] = P("x", prognos=1)
+    led.posts["grand"] = P("grand", summa=["total", "x"])
+    assert led.value("grand", "prognos") == 310
+
+
+def test_deviation_mark_on_a_figure_that_agrees_is_a_warning():
+    led = _forecast_rows(306, avviker={"prognos": "onödig"})
+    assert led.value("total", "prognos") == 306
+    assert [(f.code, f.severity) for f in led.findings] == [("RR531", "warning")]
+
+
+# --- missing is not zero ------------------------------------------------------------------------
+
+def test_missing_forecast_gives_no_deviation():
+    led = ledger(inv=P("inv", arsbudget=364, prognos="saknas"))
+    assert led.value("inv", "prognos") is None
+    assert led.value("inv", "prognos_avvikelse") is None  # not 0 − 364
+    assert led.get("inv", "prognos_avvikelse").how == "saknas"
+    assert led.missing_sources("inv", "prognos_avvikelse") == [("inv", "prognos")]
+
+
+def test_a_dash_is_still_nothing_budgeted():
+    """null is "–": no budget for a balance-requirement adjustment, so the deviation is the outcome
+    (the interim report's 117 for unrealised gains)."""
+    led = ledger(bkj=P("bkj", utfall=117, budget=None, arsbudget=None, prognos_avvikelse=117))
+    assert led.value("bkj", "avvikelse") == 117
+    assert led.value("bkj", "prognos") == 117
+
+
+def test_sum_with_a_missing_term_is_missing_and_so_is_what_follows():
+    led = ledger(a=P("a", utfall=10), b=P("b", utfall="saknas"), c=P("c", utfall=None),
+                 s=P("s", summa=["a", "b", "c"]), t=P("t", summa=["s", "a"]), u=P("u", summa=["a", "c"]))
+    assert led.value("s", "utfall") is None and led.value("t", "utfall") is None
+    assert led.missing_sources("t", "utfall") == [("b", "utfall")]
+    assert led.value("u", "utfall") == 10  # a "–" adds nothing
+    led.evaluate_all(["utfall", "budget", "avvikelse"])
+    assert led.findings == []

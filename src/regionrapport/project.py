@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import model as m
 from .compute import Ledger, PostDef, parse_relation
-from .compute.ledger import DECL, SUMMA, VARAV, Where
+from .compute.ledger import DECL, MISSING, SUMMA, VARAV, Where
 from .constants import ORG_FILE, REPORT_ID, is_report_id, report_ids
 from .diagnostics import Collector, Diagnostic, ReportError
 from .load import Loaded, SourceMap, load_file, surprise_hint, yaml11_surprise
@@ -501,6 +501,14 @@ def _merge_post(p: PostDef, post, smap: SourceMap, columns: dict, collector: Col
         p.where[Where("tryckt", col)] = (smap, (*base, "tryckt", col))
         if col not in columns:
             collector.add(_unknown_column(smap, (*base, "tryckt", col), col, columns))
+    for col, why in post.tryckt_avviker.items():
+        p.tryckt_avviker[col] = why
+        p.where[Where("avviker", col)] = (smap, (*base, "tryckt_avviker", col))
+        if col not in post.tryckt:
+            collector.add(smap.diag((*base, "tryckt_avviker", col), "RR533",
+                                    f"{p.namn or pid}, {col}: 'tryckt_avviker' utan tryckt värde i kolumnen.",
+                                    f"Ange källans siffra under 'tryckt: {{{col}: ...}}', eller ta bort raden.",
+                                    prefer="key"))
     if post.varav is not None:
         p.varav, p.varav_fullstandig = list(post.varav.rader), post.varav.fullstandig
         p.where[VARAV] = (smap, (*base, "varav"))
@@ -520,7 +528,7 @@ def _store_values(p: PostDef, values: dict, smap: SourceMap, base: tuple, column
         if col not in columns:
             collector.add(_unknown_column(smap, path, col, columns, p.namn or p.id))
             continue
-        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+        if v is not None and v != MISSING and (isinstance(v, bool) or not isinstance(v, (int, float))):
             surprise = yaml11_surprise(smap.raw.get(path), v)
             num = swedish_number_hint(v)
             if surprise:
@@ -530,7 +538,7 @@ def _store_values(p: PostDef, values: dict, smap: SourceMap, base: tuple, column
                                         f"Skriv det som ett YAML-tal utan citattecken, mellanslag och enhet: {num}"))
             else:
                 collector.add(smap.diag(path, "RR011", f"{p.namn or p.id}, {col}: väntade ett tal, fick {describe_value(v)}.",
-                                        "Skriv ett tal, eller null för ett tomt fält."))
+                                        "Skriv ett tal, null för \"–\" (inget) eller saknas för en siffra som inte är känd än."))
             continue
         if col in p.values:
             other = p.where.get(Where("val", col))

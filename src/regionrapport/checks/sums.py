@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from ..compute.ledger import DECL, VARAV, Where, bottom_up, parse_term
+from ..compute.ledger import DECL, MISSING, VARAV, Where, bottom_up, parse_term
 from ..constants import EPS
 from ..numbers import fmt_plain
 from .registry import rule
@@ -43,7 +43,15 @@ def ledger_findings(report, collector):
     led = report.ledger
     led.evaluate_all(list(report.columns))
     deps = _Deps(report)
-    problems = [_from_finding(report, deps, f) for f in led.findings]
+    broken = bool(collector.errors)  # a figure rejected while loading leaves sums empty: that error explains it
+    for f in led.findings:
+        if f.code == "RR530" and broken:
+            continue
+        if f.severity != "error":  # warnings stand alone: they explain no contradiction
+            p = report.posts[f.post]
+            smap, path = _where(p, f.where)
+            collector.add(smap.diag(path, f.code, f.message, f.hint, severity=f.severity))
+    problems = [_from_finding(report, deps, f) for f in led.findings if f.severity == "error"]
     problems += _stored_totals(report, deps)
     # One line, one rule, one diagnostic: the same contradiction in several columns
     # (a wrong sign in a kontroll sum) is listed once, naming the other columns.
@@ -57,6 +65,105 @@ def ledger_findings(report, collector):
         if others:
             d = replace(d, hint=d.hint + " Också: " + "; ".join(others[:4]) + (" …" if len(others) > 4 else "") + ".")
         collector.add(d)
+
+
+@rule("RR530", "Printed figure that nothing can check")
+def unchecked_printed(report, collector):
+    """A post gives a printed figure (`tryckt`) for a derived value, but its parts
+    have no value in that column (committees that carry only deviations, say) or
+    one of them is not yet known (`saknas`), and no `kontroll` alternative gives a
+    figure. The printed figure is shown as it stands, unchecked: a warning, so that
+    a figure typed wrong does not pass silently. Reported through RR200.
+    Fix: give the parts their values in that column, or add a `kontroll` (another
+    sum that gives the same figure, e.g. the result as the level minus the budget);
+    the tool then computes the figure and checks the printed one against it.
+    """
+
+
+@rule("RR531", "Printed figure marked as deviating agrees with its parts")
+def needless_deviation_mark(report, collector):
+    """A column is listed under `tryckt_avviker`, but the printed figure agrees
+    with its parts within the rounding tolerance: there is nothing to explain, and
+    no footnote is printed. A warning, reported through RR200.
+    Fix: remove the column from `tryckt_avviker`.
+    """
+
+
+@rule("RR532", "Printed figure reproduced against its parts")
+def published_deviation(report, collector):
+    """A printed total disagrees with the sum of its parts, and the post says why it
+    is reproduced anyway (`tryckt_avviker: {column: reason}`), e.g. to print a
+    report exactly as the region published it. The printed figure is shown and used
+    downstream, and the table gets a footnote saying what the parts give. A warning,
+    so that it stays visible in every check; reported through RR200.
+    Fix: nothing, if the published figure is to be reproduced. Otherwise correct the
+    figure and remove the column from `tryckt_avviker`.
+    """
+
+
+@rule("RR533", "Deviation reason without a printed figure")
+def deviation_without_printed(report, collector):
+    """`tryckt_avviker` names a column for which the post gives no printed figure
+    (`tryckt`), so there is nothing to reproduce. Raised while merging the posts.
+    Fix: give the source's figure under `tryckt`, or remove the line.
+    """
+
+
+@rule("RR534", "A figure shown in a table is missing")
+def missing_shown(report, collector):
+    """A table shows a derived figure (a total, a deviation, a forecast) that cannot
+    be computed because a figure it depends on is not yet known (`saknas`), so the
+    table prints "–" where a figure belongs. A missing figure is never read as zero
+    (a forecast of `saknas` does not make the forecast deviation minus the whole
+    budget). A warning, at the missing figure, naming what it leaves empty; `build
+    --strict` refuses it. `null` ("–", nothing) is not missing: it counts as zero.
+    Fix: fill in the figure (a report made with `rapport new` starts with the
+    period's figures as `saknas`).
+    """
+    led = report.ledger
+    shown: dict[tuple, list[str]] = {}
+    for tid, t in list(report.budget.tabeller.items()) + list(report.outcomes.tabeller.items()):
+        cols = [c if isinstance(c, str) else c.kolumn for c in t.kolumner]
+        for pid in _table_posts(report, t):
+            p = report.posts.get(pid)
+            if p is None:
+                continue
+            for col in cols:
+                if col in p.values or col not in report.columns:
+                    continue  # a stored figure, missing or not, shows as typed
+                v = led.get(pid, col)
+                if v is None or v.how != MISSING:
+                    continue
+                for src in led.missing_sources(pid, col):
+                    what = f"{led.name(pid)} ({col}) i tabellen {t.rubrik}"
+                    if what not in shown.setdefault(src, []):
+                        shown[src].append(what)
+    for (pid, col), whats in shown.items():
+        p = report.posts[pid]
+        smap, path = _where(p, Where("val", col))
+        listed = "; ".join(whats[:5]) + (" …" if len(whats) > 5 else "")
+        collector.add(smap.diag(
+            path, "RR534",
+            f"{led.name(pid)}, {col}: siffran saknas, så härledda siffror visas som –: {listed}",
+            "Fyll i siffran. En saknad siffra räknas aldrig som 0.", severity="warning"))
+
+
+def _table_posts(report, t) -> list[str]:
+    out: list[str] = []
+
+    def add(pid: str) -> None:
+        out.append(pid)
+        p = report.posts.get(pid)
+        if t.visa_varav and p is not None:
+            for child in p.varav:
+                add(child)
+
+    for row in t.rader:
+        if isinstance(row, str):
+            add(row)
+        elif row.post is not None:
+            add(row.post)
+    return out
 
 
 @rule("RR206", "Stored total differs from the sum of its parts")
@@ -110,6 +217,8 @@ class _Deps:
                 out = self.union((parse_term(t)[1], col) for t in p.summa or ())
             elif v.how == "varav":
                 out = self.union((r, col) for r in p.varav)
+            elif v.how == "kontroll":
+                out = self.union((parse_term(t)[1], col) for alt in p.kontroll for t in alt)
             elif v.how == "relation":
                 rel = self.relation_used(pid, col)
                 if rel is not None:
@@ -183,12 +292,15 @@ def _stored_totals(report, deps: _Deps) -> list[Problem]:
         if not p.summa:
             continue
         for col, stored in p.values.items():
-            if stored is None:
+            if stored is None or stored == MISSING:
                 continue
             total, tol, n, known = 0.0, led.unit_tol, 0, True
             for t in p.summa:
                 sign, ref = parse_term(t)
                 v = led.get(ref, col)
+                if v is not None and v.how == MISSING:
+                    known = False
+                    break
                 if v is None:
                     if deps.blank(ref, col):
                         continue

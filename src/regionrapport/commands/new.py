@@ -2,7 +2,9 @@
 
 The new file keeps OLD's structure, order and comments (tables, sections, which
 posts and metrics exist, assignment statuses) and empties what belongs to the
-period: figures, printed totals, metric outcomes, assessments and comments. The
+period: figures (written `saknas`, not yet known, so that nothing derived from
+them is read as zero; a "–" stays null), printed totals, metric outcomes,
+assessments and comments. The
 period, year and date are set. History is carried where it applies: a metric's
 `historik` stays (the years before are still the years before); the report's own
 outcome of the same year does not become history, since an interim figure is not
@@ -26,6 +28,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from ..compute.ledger import MISSING
 from ..constants import MONTHS, is_report_id
 from ..diagnostics import Collector, ReportError, UsageProblem
 
@@ -205,7 +208,8 @@ def transform(text: str, plan: Plan) -> str:  # noqa: C901 - the whole copy-and-
                         if carried is not None:
                             ed.scalar(v, raw(carried))
                         elif not _is_null(v):
-                            ed.scalar(v, "null")
+                            # Not yet known, which is not "–": what is derived from it stays empty too.
+                            ed.scalar(v, MISSING)
         elif section == "tabeller":
             for _, table in _items(node):
                 for k, v in _items(table):
@@ -267,7 +271,7 @@ def _carried(column: str, fields: dict):
 def _with_header(text: str, plan: Plan) -> str:
     note = (f"# Skapad med 'rapport new {plan.new_id} --from {plan.from_id}': samma struktur som\n"
             f"# {plan.from_id}, men periodens siffror, utfall, bedömningar och kommentarer är\n"
-            "# tömda (null) och tryckta summor borttagna (tryckt: {}).\n"
+            "# tömda (null, och periodens belopp 'saknas') och tryckta summor borttagna (tryckt: {}).\n"
             f"# Kontrollera datum ({plan.date.isoformat()}) och titel. Tills allt är ifyllt kan\n"
             f"# 'rapport check {plan.new_id}' rapportera summor, mätetal och texter som saknas.\n")
     lines = text.splitlines(keepends=True)

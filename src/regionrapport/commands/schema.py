@@ -40,8 +40,9 @@ FILES: dict[str, tuple[type[BaseModel], str, str]] = {
 }
 
 # Posts and committees hold one figure per column id besides their named fields.
-FIGURE = {"anyOf": [{"type": "number"}, {"type": "null"}],
-          "description": "A figure in the column of this id (a YAML number; null for '–')."}
+FIGURE = {"anyOf": [{"type": "number"}, {"type": "null"}, {"const": "saknas"}],
+          "description": "A figure in the column of this id (a YAML number; null for '–', nothing; "
+                         "saknas for a figure not yet known)."}
 
 
 def _open_models() -> set[str]:

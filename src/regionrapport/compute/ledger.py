@@ -2,12 +2,22 @@
 
 Every amount is a post x column. A value is stored, or derived (by `summa`, by a
 complete `varav`, or by a column relation such as avvikelse = utfall - budget).
-Each value carries its rounding uncertainty `tol`: a stored or printed figure
-is the rounding of a precise one, so it is off by at most half a unit; a sum is
-off by at most the sum of its parts' uncertainties. A printed figure for a
-derived value (`tryckt`) is accepted when it lies within that uncertainty of
-the computed value and is then used downstream, because it is the rounding of
-the precise total. Anything else is a contradiction and becomes a diagnostic.
+Each value carries its rounding uncertainty `tol`: every figure a reader sees
+(stored, printed or derived and shown rounded) is the rounding of a precise one,
+so it is off by at most half a unit. A total is checked the way a reader checks
+it, against the rows they see: a sum of n direct terms may differ from its
+printed figure by n half units, however many figures lie under each term. A
+printed figure for a derived value (`tryckt`) is accepted within that tolerance
+and is then used downstream, because it is the rounding of the precise total.
+When the parts give nothing, a `kontroll` alternative computes (and checks) the
+figure; a printed figure that nothing can check is reported. A printed figure
+that disagrees with its parts is an error, unless the post marks it as
+published knowingly (`tryckt_avviker`): then it is shown as published, with a
+warning and a footnote saying what the parts give.
+
+`null` is "–" (nothing: it counts as zero, so a budget of "–" gives a deviation
+equal to the outcome). `saknas` is a figure not yet known: every sum and
+relation with it as a term is missing too, and shows "–".
 """
 from __future__ import annotations
 
@@ -18,7 +28,8 @@ from functools import cached_property
 from ..constants import EPS
 from ..numbers import fmt_plain
 
-BLANK = "tom"  # a "–" cell
+BLANK = "tom"  # a "–" cell: nothing, counts as zero
+MISSING = "saknas"  # a figure not yet known: whatever is derived from it is unknown too
 
 
 @dataclass(frozen=True)
@@ -82,15 +93,16 @@ def parse_relation(text: str) -> Relation:
 class Val:
     v: float
     tol: float
-    how: str  # lagrat | tryckt | summa | varav | relation | tom
+    how: str  # lagrat | tryckt | summa | varav | relation | kontroll | tom | saknas
     computed: float | None = None
+    avviker: str | None = None  # a printed figure kept against its parts: the reason (tryckt_avviker)
 
 
 @dataclass(frozen=True)
 class Where:
     """What one source location of a post is the location of (a key of PostDef.where)."""
 
-    kind: str  # decl | summa | varav (the post's declaration, sum or breakdown) | val | tryckt | kontroll
+    kind: str  # decl | summa | varav (the post's declaration, sum or breakdown) | val | tryckt | kontroll | avviker (a tryckt_avviker reason)
     key: str | int | None = None  # the column of a stored (val) or printed (tryckt) figure; kontroll's index
 
 
@@ -107,6 +119,7 @@ class PostDef:
     summa: list[str] | None = None
     kontroll: list[list[str]] = field(default_factory=list)
     tryckt: dict[str, float] = field(default_factory=dict)
+    tryckt_avviker: dict[str, str] = field(default_factory=dict)  # column -> why the printed figure is kept
     varav: list[str] = field(default_factory=list)
     varav_fullstandig: bool = False
     kommentar: str | None = None
@@ -128,6 +141,7 @@ class Finding:
     message: str
     hint: str
     where: Where  # key into PostDef.where
+    severity: str = "error"
 
 
 def parse_term(t: str) -> tuple[int, str]:
@@ -211,7 +225,40 @@ class Ledger:
     def value(self, pid: str, col: str) -> float | None:
         """The figure to show; None for nothing or for "–"."""
         v = self.get(pid, col)
-        return None if v is None or v.how == BLANK else v.v
+        return None if v is None or v.how in (BLANK, MISSING) else v.v
+
+    def missing_sources(self, pid: str, col: str) -> list[tuple[str, str]]:
+        """The stored `saknas` figures that make (pid, col) missing, in the order met."""
+        out: list[tuple[str, str]] = []
+        seen: set[tuple[str, str]] = set()
+        todo = [(pid, col)]
+        while todo:
+            key = todo.pop()
+            if key in seen:
+                continue
+            seen.add(key)
+            v = self.get(*key)
+            if v is None or v.how != MISSING:
+                continue
+            p = self.posts.get(key[0])
+            if p is None:
+                continue
+            if p.values.get(key[1], None) == MISSING and key[1] in p.values:
+                out.append(key)
+                continue
+            todo.extend(reversed(self._inputs(p, key[1])))
+        return out
+
+    def _inputs(self, p: PostDef, col: str) -> list[tuple[str, str]]:
+        """Every figure (pid, col) the derivation of p's col may read."""
+        if p.summa is not None:
+            return [(parse_term(t)[1], col) for t in p.summa]
+        if p.varav and p.varav_fullstandig:
+            return [(r, col) for r in p.varav]
+        out = []
+        for rel in self._rel_by_col.get(col, ()):
+            out += [(p.id, c) for c in rel.columns if c != col]
+        return out
 
     def relations_of(self, col: str) -> list[Relation]:
         """The relations that name a column, in their order."""
@@ -237,87 +284,171 @@ class Ledger:
         if p is None:
             return None
         if col in p.values:
-            stored = p.values[col]
-            # null is "–": nothing there, which sums and relations treat as zero.
-            return Val(0.0, 0.0, BLANK) if stored is None else Val(float(stored), self.unit_tol, "lagrat")
+            return self._stored(p.values[col])
         if p.summa is not None:
             return self._printed(p, col, self._sum(p.summa, col), "summa")
         if p.varav and p.varav_fullstandig:
             got = self._sum(p.varav, col)
             if got is not None:
                 return self._printed(p, col, got, "varav")
+        solved = None
         for rel in self._rel_by_col.get(col, ()):
             got = self._solve(pid, rel, col)
-            if got is not None:
-                return self._printed(p, col, got, "relation")
+            if got is not None and got != MISSING:
+                solved = got
+                break
+            solved = solved or got  # MISSING, unless another relation gives a figure
+        if solved is not None or p.kontroll or (col in p.tryckt and self._derivable(p, col)):
+            return self._printed(p, col, solved, "relation")
         if col in p.tryckt:
             # A printed figure with nothing to derive it from is simply a figure.
             return Val(float(p.tryckt[col]), self.unit_tol, "tryckt")
         return None
 
-    def _sum(self, terms: list[str], col: str) -> tuple[float, float, int] | None:
-        """Sum of the terms in one column; n counts the terms with a figure.
-        A "–" term counts as 0; a term with no value at all makes the sum
-        unknown, so that a column only some parts have never shows a misleading total."""
-        total, tol, n = 0.0, 0.0, 0
+    def _stored(self, stored) -> Val:
+        if stored is None:
+            return Val(0.0, 0.0, BLANK)  # "–": nothing there, which sums and relations treat as zero
+        if stored == MISSING:
+            return Val(0.0, 0.0, MISSING)
+        return Val(float(stored), self.unit_tol, "lagrat")
+
+    def _derivable(self, p: PostDef, col: str) -> bool:
+        """Whether anything could derive p's col: then a printed figure is a claim about it."""
+        return bool(p.summa is not None or (p.varav and p.varav_fullstandig) or self._rel_by_col.get(col))
+
+    def _sum(self, terms: list[str], col: str):
+        """Sum of the terms in one column as (total, tolerance, n), n the terms with a figure;
+        None when a term has no value at all (so that a column only some parts have never
+        shows a misleading total), MISSING when a term is not yet known. A "–" term counts
+        as 0. The tolerance is half a unit per direct term: the reader's check."""
+        total, n = 0.0, 0
+        missing = False
         for t in terms:
             sign, ref = parse_term(t)
             v = self.get(ref, col)
             if v is None:
                 return None
+            if v.how == MISSING:
+                missing = True
+                continue
             if v.how == BLANK:
                 continue
             total += sign * v.v
-            tol += v.tol
             n += 1
-        return (total, tol, n) if terms else None
+        if not terms:
+            return None
+        return MISSING if missing else (total, n * self.unit_tol, n)
 
     def _solve(self, pid: str, rel: Relation, col: str) -> tuple[float, float, int] | None:
         if rel.ratio:
             if col != rel.target:
                 return None
             a, b = self.get(pid, rel.ratio[0]), self.get(pid, rel.ratio[1])
-            if a is None or b is None or abs(b.v) < EPS:
+            if a is None or b is None:
+                return None
+            if MISSING in (a.how, b.how):
+                return MISSING
+            if abs(b.v) < EPS:
                 return None
             return (100.0 * a.v / abs(b.v), 0.05, 1)
         # target - sum(sign*term) = 0, solved for col
         coef = rel.coefficient
         if not coef.get(col):
             return None
-        acc, tol, n = 0.0, 0.0, 0
+        acc, n = 0.0, 0
+        missing = False
         for c, k in rel.coef:
             if c == col or k == 0:
                 continue
             v = self.get(pid, c)
             if v is None:
                 return None
+            if v.how == MISSING:
+                missing = True  # not yet known: the figure cannot be derived (never read as 0)
+                continue
             if v.how == BLANK:
                 continue  # "–": nothing budgeted, so the deviation is the outcome itself
             acc += k * v.v
-            tol += v.tol
             n += 1
-        return (-acc / coef[col], tol, n)
+        if missing:
+            return MISSING
+        return (-acc / coef[col], n * self.unit_tol, n)
 
     def _printed(self, p: PostDef, col: str, got, how: str) -> Val | None:
+        """The value of a derived figure: computed from its parts (or, when they give
+        nothing, from a `kontroll` alternative), and checked against a printed figure."""
+        if got is None or got == MISSING:
+            alt = self._from_controls(p, col)
+            if alt is not None:
+                got, how = alt, "kontroll"
+        if got == MISSING:
+            if col in p.tryckt:
+                return self._unchecked(p, col, missing=True)
+            return Val(0.0, 0.0, MISSING)
         if got is None:
             if col in p.tryckt:
-                return Val(float(p.tryckt[col]), self.unit_tol, "tryckt")
+                return self._unchecked(p, col)
             return None
         computed, tol, n = got
         if n == 0 and col not in p.tryckt:
             return Val(0.0, 0.0, BLANK)  # every part is "–"
         if col not in p.tryckt:
-            return Val(computed, tol, how, computed)
+            return Val(computed, self.unit_tol, how, computed)
         printed = float(p.tryckt[col])
-        if abs(printed - computed) <= tol + EPS:
+        diff = abs(printed - computed)
+        reason = p.tryckt_avviker.get(col)
+        parts = "delarna" if how != "kontroll" else self.expression(self._control_used(p, col))
+        if diff <= tol + EPS:
+            if reason is not None:
+                self.findings.append(Finding(
+                    "RR531", p.id, col,
+                    f"{self.name(p.id)}, {col}: tryckt värde {self._fmt(printed)} är markerat som avvikande, "
+                    f"men {parts} ger {self._fmt(computed)}, inom avrundningen (tolerans {self._fmt(tol)})",
+                    f"Ta bort '{col}' under 'tryckt_avviker': siffran stämmer.", Where("avviker", col), "warning"))
             return Val(printed, self.unit_tol, "tryckt", computed)
+        if reason is not None:
+            # Published as printed, knowingly: shown as the source has it, with a footnote.
+            self.findings.append(Finding(
+                "RR532", p.id, col,
+                f"{self.name(p.id)}, {col}: tryckt värde {self._fmt(printed)} visas som publicerat, men {parts} "
+                f"ger {self._fmt(computed)} (diff {self._fmt(diff)}, tolerans {self._fmt(tol)})",
+                f"Markerat i 'tryckt_avviker' ({reason}); en fotnot i tabellen anger vad delarna ger.",
+                Where("tryckt", col), "warning"))
+            return Val(printed, self.unit_tol, "tryckt", computed, avviker=reason)
         self.findings.append(Finding(
             "RR201", p.id, col,
-            f"{self.name(p.id)}, {col}: tryckt värde {self._fmt(printed)} men delarna ger {self._fmt(computed)} "
-            f"(diff {self._fmt(abs(printed - computed))}, tolerans {self._fmt(tol)})",
-            "Rätta den tryckta summan eller den delsiffra som är fel; ta bort 'tryckt' om källan räknat fel.",
+            f"{self.name(p.id)}, {col}: tryckt värde {self._fmt(printed)} men {parts} ger {self._fmt(computed)} "
+            f"(diff {self._fmt(diff)}, tolerans {self._fmt(tol)})",
+            "Rätta den tryckta summan eller den delsiffra som är fel; ta bort 'tryckt' om källan räknat fel, "
+            "eller ange skälet under 'tryckt_avviker' för att återge källans siffra.",
             Where("tryckt", col)))
-        return Val(computed, tol, how, computed)
+        return Val(computed, self.unit_tol, how, computed)
+
+    def _from_controls(self, p: PostDef, col: str):
+        """The first `kontroll` alternative that gives a figure: used when the parts give none."""
+        missing = False
+        for alt in p.kontroll:
+            got = self._sum(alt, col)
+            if got == MISSING:
+                missing = True
+            elif got is not None:
+                return got
+        return MISSING if missing else None
+
+    def _control_used(self, p: PostDef, col: str) -> list[str]:
+        return next((alt for alt in p.kontroll if self._sum(alt, col) not in (None, MISSING)), [])
+
+    def _unchecked(self, p: PostDef, col: str, missing: bool = False) -> Val:
+        """A printed figure for a derived value whose parts give nothing: shown, but said so."""
+        printed = float(p.tryckt[col])
+        why = ("en del saknas ('saknas')" if missing else "delarna har inget värde i kolumnen")
+        self.findings.append(Finding(
+            "RR530", p.id, col,
+            f"{self.name(p.id)}, {col}: tryckt värde {self._fmt(printed)} kan inte kontrolleras: {why}, "
+            f"och ingen 'kontroll' ger ett värde",
+            "Ange värdet i delarna, eller en 'kontroll' (en annan summa som ger samma tal), så att den tryckta "
+            "siffran kan räknas fram och kontrolleras.", Where("tryckt", col), "warning"))
+        return Val(printed, self.unit_tol, "tryckt")
 
     # -- checks -------------------------------------------------------------
     def _check_breakdown(self, p: PostDef, columns: list[str]) -> None:
@@ -325,11 +456,11 @@ class Ledger:
             return
         for col in columns:
             stored = p.values.get(col)
-            if stored is None:
+            if stored is None or stored == MISSING:
                 continue  # derived from the breakdown, or nothing to compare
             parent = float(stored)
             got = self._sum(p.varav, col)
-            if got is None:
+            if got is None or got == MISSING:
                 continue
             total, tol, _n = got
             if p.varav_fullstandig:
@@ -362,7 +493,7 @@ class Ledger:
             for col in columns:
                 mine = self.get(p.id, col)
                 got = self._sum(alt, col)
-                if mine is None or got is None:
+                if mine is None or got is None or got == MISSING or mine.how == MISSING:
                     continue
                 total, tol, _n = got
                 if abs(total - mine.v) > tol + EPS:
@@ -389,7 +520,7 @@ class Ledger:
                 continue
             # Only a relation whose terms are all given (stored or printed) can disagree.
             got = {c: self.get(p.id, c) for c in rel.columns}
-            vals = {c: v for c, v in got.items() if v is not None}
+            vals = {c: v for c, v in got.items() if v is not None and v.how != MISSING}
             if len(vals) < len(got):
                 continue
             if not any(c in p.values or c in p.tryckt for c in rel.columns):

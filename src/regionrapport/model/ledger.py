@@ -21,6 +21,10 @@ class Post(Strict):
     summa: list[str] | None = Field(None, description="Post ids (optionally '-id') whose sum this post is.")
     kontroll: list[list[str]] = Field(default_factory=list, description="Alternative sums that must agree.")
     tryckt: dict[Id, Amount] = Field(default_factory=dict, description="Printed figures of derived values.")
+    tryckt_avviker: dict[Id, Text] = Field(
+        default_factory=dict,
+        description="Column -> why a printed figure that disagrees with its parts is reproduced as published "
+                    "(a warning, and a footnote saying what the parts give).")
     varav: Breakdown | None = Field(None, description="Breakdown into other posts.")
     kommentar: Text | None = Field(None, description="Markdown commentary.")
     fotnot: Text | None = Field(None, description="Footnote text.")

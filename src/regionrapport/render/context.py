@@ -111,13 +111,31 @@ class Context:
             else:
                 add(row.post, row.namn, row.stil, 1 if row.stil == "varav" else 0, row.decimaler, row.kolumnkalla)
         del add  # a closure over self is a reference cycle: it kept the report for the collector
+        notes = [self.text(f, inline=True) for f in t.fotnoter] + self.published_notes(rows, cols)
         return {
             "id": tid, "rubrik": t.rubrik, "text": self.text(t.text) if t.text else "",
             "kolumner": [h for _, h in cols], "kolumn_ids": [c for c, _ in cols],
             "textkolumner": [c == "kommentar" for c, _ in cols],
-            "rader": rows, "fotnoter": [self.text(f, inline=True) for f in t.fotnoter],
+            "rader": rows, "fotnoter": notes,
             "enhet": t.enhet or self.org.enhet,
         }
+
+    def published_notes(self, rows: list[dict], cols: list[tuple[str, str]]) -> list[str]:
+        """A footnote for each printed figure reproduced as published against its parts
+        (`tryckt_avviker`): the reader learns what the parts give, and why."""
+        notes = []
+        for row in rows:
+            if row["post"] is None:
+                continue
+            for cid, header in cols:
+                v = self.r.ledger.get(row["post"], cid)
+                if v is None or v.avviker is None or v.computed is None:
+                    continue
+                note = (f"{row['label']}, {header.lower()}: {fmt_amount(v.v)} som i den publicerade källan; "
+                        f"delarna ger {fmt_amount(v.computed)}. {self.text(v.avviker.strip(), inline=True)}")
+                if note not in notes:
+                    notes.append(note)
+        return notes
 
     def derived_row(self, row, col_ids: list[str]) -> dict:
         """A percent row computed from the figures the table shows (compute/derived.py)."""

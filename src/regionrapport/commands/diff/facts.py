@@ -68,7 +68,7 @@ def extract(report) -> Facts:  # noqa: C901 - one section per kind of fact; to s
             stored = col in p.values or col in p.tryckt
             if v is None and not (col in p.values and p.values[col] is None):
                 continue  # no figure at all in this cell
-            f.figures[(pid, col)] = (None if v is None else v.v, stored)
+            f.figures[(pid, col)] = (None if v is None or v.how == "saknas" else v.v, stored)
         if p.kommentar:
             f.texts[f"{f.post_names[pid]}: kommentar"] = p.kommentar
         if p.fotnot:

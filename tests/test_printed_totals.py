@@ -1,0 +1,68 @@
+"""Printed totals in a built report: the reader's tolerance, and a published figure kept knowingly.
+
+The investment table shows three rows, each the sum of three projects:
+fastigheter 40 + 30 + 30 = 100, medicinsk teknik 35 + 35 + 35 = 105, IT 50 + 25 + 25 = 100,
+so the rows give 305. The source prints the total forecast as 309.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.test_missing_figures import FORECAST, _rows, forecast, rapport  # noqa: F401  (fixture)
+
+INVESTMENTS = """\
+  p1: {namn: Projekt 1, prognos: 40}
+  p2: {namn: Projekt 2, prognos: 30}
+  p3: {namn: Projekt 3, prognos: 30}
+  p4: {namn: Projekt 4, prognos: 35}
+  p5: {namn: Projekt 5, prognos: 35}
+  p6: {namn: Projekt 6, prognos: 35}
+  p7: {namn: Projekt 7, prognos: 50}
+  p8: {namn: Projekt 8, prognos: 25}
+  p9: {namn: Projekt 9, prognos: 25}
+  fastigheter: {namn: Fastigheter, summa: [p1, p2, p3]}
+  medicinsk_teknik: {namn: Medicinsk teknik, summa: [p4, p5, p6]}
+  it: {namn: IT, summa: [p7, p8, p9]}
+  summa_investeringar:
+    namn: Summa investeringar
+    summa: [fastigheter, medicinsk_teknik, it]
+    tryckt: {prognos: 309}
+"""
+
+
+def _with_investments(root: Path, extra: str = "") -> None:
+    f = root / "data" / "outcomes" / "prognos-sep-2025.yaml"
+    text = f.read_text(encoding="utf-8")
+    text = text.replace("\ntabeller:\n", INVESTMENTS + extra + "\ntabeller:\n", 1)
+    text = text.replace("    kolumner: [arsbudget, prognos, prognos_avvikelse]\n    rader: [investeringar]\n",
+                        "    kolumner: [prognos]\n"
+                        "    rader: [fastigheter, medicinsk_teknik, it, {post: summa_investeringar, stil: summa}]\n")
+    f.write_text(text, encoding="utf-8")
+
+
+def test_total_is_checked_against_the_rows_shown(forecast):
+    """Three rows shown: tolerance 3 × 0,5 = 1,5; the nine projects beneath do not widen it."""
+    _with_investments(forecast)
+    r = rapport("check", "prognos-sep-2025", "--no-cache", cwd=forecast)
+    assert r.returncode == 1, r.stdout
+    assert "RR201 Summa investeringar, prognos: tryckt värde 309 men delarna ger 305 (diff 4, tolerans 1,5)" \
+        in r.stdout
+
+
+def test_published_figure_is_printed_with_a_footnote(forecast):
+    why = "Som i den publicerade rapporten."
+    _with_investments(forecast, f"    tryckt_avviker: {{prognos: {why}}}\n")
+    r = rapport("check", "prognos-sep-2025", "--no-cache", cwd=forecast)
+    assert r.returncode == 0, r.stdout
+    assert "RR532 Summa investeringar, prognos: tryckt värde 309 visas som publicerat, men delarna ger 305" in r.stdout
+    assert "[varning]" in r.stdout
+    r = rapport("build", "prognos-sep-2025", "--format", "md", cwd=forecast)
+    assert r.returncode == 0, r.stderr
+    md = (forecast / "out" / "prognos-sep-2025" / "prognos-sep-2025.md").read_text(encoding="utf-8")
+    assert _rows(md, "**Summa investeringar**") == [["**309**"]]
+    assert _rows(md, "Fastigheter") == [["100"]] and _rows(md, "Medicinsk teknik") == [["105"]]
+    assert f"Summa investeringar, prognos: 309 som i den publicerade källan; delarna ger 305. {why}" in md
+    r = rapport("build", "prognos-sep-2025", "--format", "md", "--strict", "--force", cwd=forecast)
+    assert r.returncode == 1
