@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "regionrapport"
 
 # Lower number = lower layer. The key is the first part of the module's name inside the package.
 LAYERS = {
-    "__init__": 0, "diagnostics": 0, "model": 0, "numbers": 0, "constants": 0, "paths": 0,
+    "__init__": 0, "diagnostics": 0, "model": 0, "numbers": 0, "constants": 0, "paths": 0, "headers": 0,
     "fingerprint": 1, "style": 1, "_startup": 1,
     "load": 2, "compute": 2,
     "checks": 3, "render": 3, "importing": 3,

@@ -208,3 +208,13 @@ def test_sum_with_a_missing_term_is_missing_and_so_is_what_follows():
     assert led.value("u", "utfall") == 10  # a "–" adds nothing
     led.evaluate_all(["utfall", "budget", "avvikelse"])
     assert led.findings == []
+
+
+def test_a_share_of_a_total_is_its_own_ratio_not_a_sum_of_shares():
+    """(63 + 10) / (696 + 100) = 73 / 796 = 9,17 %, not 9,05 % + 10 %; no control finding."""
+    rels = [parse_relation("andel = utfall / arsbudget")]
+    led = Ledger({"a": P("a", utfall=63, arsbudget=696), "b": P("b", utfall=10, arsbudget=100),
+                  "s": P("s", summa=["a", "b"], kontroll=[["a", "b"]])}, rels)
+    led.evaluate_all(["utfall", "arsbudget", "andel"])
+    assert led.value("s", "andel") == pytest.approx(100 * 73 / 796)
+    assert led.findings == []

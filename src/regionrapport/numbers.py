@@ -74,11 +74,12 @@ def fmt_plain(x: float) -> str:
     return fmt_number(x, 1)
 
 
-UNIT_SUFFIX = {"procent": "\u00a0%", "dagar": "\u00a0dagar", "mnkr": "\u00a0mnkr", "mkr": "\u00a0mkr", "tkr": "\u00a0tkr",
-               "kr": "\u00a0kr"}
+# A count needs no unit after it; every other unit of a metric is printed as written.
+BARE_UNITS = ("antal",)
 
 
 def fmt_metric(value, unit: str) -> str:
+    """A metric's figure with its unit as written (kWh/m², kr/invånare); '' for none."""
     if value is None:
         return ""
     if unit == "procent":
@@ -88,4 +89,6 @@ def fmt_metric(value, unit: str) -> str:
         decimals = next(d for d in (0, 1, 2) if d == 2 or abs(value * 10 ** d - round(value * 10 ** d)) < 1e-9)
         return fmt_number(value, decimals)
     decimals = 0 if abs(value - round(value)) < 1e-9 else 1
-    return fmt_number(value, decimals) + UNIT_SUFFIX.get(unit, "")
+    if unit in BARE_UNITS:
+        return fmt_number(value, decimals)
+    return fmt_number(value, decimals) + NBSP + unit

@@ -285,6 +285,13 @@ class Ledger:
             return None
         if col in p.values:
             return self._stored(p.values[col])
+        for rel in self._rel_by_col.get(col, ()):
+            if rel.ratio and rel.target == col:
+                # A share is never summed: a total's share is its own figures' ratio.
+                got = self._solve(pid, rel, col)
+                if got is None:
+                    return Val(float(p.tryckt[col]), self.unit_tol, "tryckt") if col in p.tryckt else None
+                return self._printed(p, col, got, "relation")
         if p.summa is not None:
             return self._printed(p, col, self._sum(p.summa, col), "summa")
         if p.varav and p.varav_fullstandig:
@@ -489,8 +496,11 @@ class Ledger:
         return True
 
     def _check_controls(self, p: PostDef, columns: list[str]) -> None:
+        shares = {r.target for r in self.relations if r.ratio}  # a share is not the sum of shares
         for i, alt in enumerate(p.kontroll):
             for col in columns:
+                if col in shares:
+                    continue
                 mine = self.get(p.id, col)
                 got = self._sum(alt, col)
                 if mine is None or got is None or got == MISSING or mine.how == MISSING:

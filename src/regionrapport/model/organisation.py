@@ -39,9 +39,12 @@ class StatusWords(Strict):
 
 
 class Column(Strict):
-    rubrik: Text = Field(description="Header text; {ar} and {fg_ar} become the report year and the year before.")
+    rubrik: Text = Field(description="Header text; {ar} and {fg_ar} become the report year and the year before, "
+                                   "{period} and {period_kort} the period's name and short name.")
     format: str = Field("belopp", pattern="^(belopp|procent|decimal)$",
                         description="belopp: whole units; procent: one decimal and %; decimal: one decimal.")
+    plustecken: bool = Field(False, description="True: positive figures are printed with an explicit plus sign "
+                                                "(+18), as some organisations print deviations.")
 
 
 class TableSection(Strict):

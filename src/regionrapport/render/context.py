@@ -14,10 +14,13 @@ from ..compute import goals as G
 from ..constants import MONTHS
 from ..model.organisation import section_views
 from ..numbers import fmt_amount, fmt_metric, fmt_number, fmt_percent
+from ..headers import fill_header, header_values
 from .chartdata import chart_views
 from ..compute.texts import TextHelpers
 
 TREND = {"upp": ("↑", "förbättring"), "ned": ("↓", "försämring"), "oforandrad": ("→", "oförändrat")}
+
+
 def swedish_date(d: dt.date) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
@@ -55,14 +58,23 @@ class Context:
         self._statuses: dict = {}
         self._assignment_views: dict = {}
         self.texts = TextHelpers(report, self.statuses)
+        self._header_values = header_values(self.ar, self.org.perioder.get(report.outcomes.rapport.period))
 
     # -- amounts ------------------------------------------------------------
     def header(self, col_id: str, override: str | None = None) -> str:
         c = self.r.columns.get(col_id)
         text = override or (c.rubrik if c else col_id)
-        return text.replace("{ar}", str(self.ar)).replace("{fg_ar}", str(self.ar - 1))
+        return fill_header(text, self._header_values)
 
     def cell(self, pid: str, col: str, decimals: int | None = None) -> str:
+        text = self._cell(pid, col, decimals)
+        c = self.r.columns.get(col)
+        if (c is not None and c.plustecken and (self.r.ledger.value(pid, col) or 0) > 0
+                and any(ch in "123456789" for ch in text)):  # 0 stays 0, also when 0,4 rounds to it
+            return "+" + text
+        return text
+
+    def _cell(self, pid: str, col: str, decimals: int | None = None) -> str:
         v = self.r.ledger.value(pid, col)
         c = self.r.columns.get(col)
         if c is not None and c.format == "procent":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ...compute import goals as G
+from ...headers import fill_header, header_values
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def extract(report) -> Facts:  # noqa: C901 - one section per kind of fact; to s
     f.title = o.rapport.titel
     f.header = {k: str(getattr(o.rapport, k)) for k in ("titel", "typ", "budget", "ar", "period", "datum")}
     for cid, c in report.columns.items():
-        f.col_names[cid] = c.rubrik.replace("{ar}", str(ar)).replace("{fg_ar}", str(ar - 1))
+        f.col_names[cid] = fill_header(c.rubrik, header_values(ar, org.perioder.get(o.rapport.period)))
         f.col_format[cid] = c.format
     ledger = report.ledger
     for pid, p in report.posts.items():
