@@ -66,3 +66,13 @@ def test_published_figure_is_printed_with_a_footnote(forecast):
     assert f"Summa investeringar, prognos: 309 som i den publicerade källan; delarna ger 305. {why}" in md
     r = rapport("build", "prognos-sep-2025", "--format", "md", "--strict", "--force", cwd=forecast)
     assert r.returncode == 1
+
+
+def test_next_period_drops_the_published_figure_and_its_reason(forecast):
+    _with_investments(forecast, "    tryckt_avviker: {prognos: Som i den publicerade rapporten.}\n")
+    r = rapport("new", "prognos-okt-2025", "--from", "prognos-sep-2025", "--period", "augusti", cwd=forecast)
+    assert r.returncode == 0, r.stderr
+    text = (forecast / "data" / "outcomes" / "prognos-okt-2025.yaml").read_text(encoding="utf-8")
+    assert "tryckt: {}" in text and "tryckt_avviker: {}" in text
+    r = rapport("build", "prognos-okt-2025", "--format", "md", cwd=forecast)
+    assert r.returncode == 0, r.stderr

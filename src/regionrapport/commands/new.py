@@ -198,7 +198,7 @@ def transform(text: str, plan: Plan) -> str:  # noqa: C901 - the whole copy-and-
                     name = k.value
                     if name in POST_STRUCTURE:
                         continue
-                    if name == "tryckt":
+                    if name in ("tryckt", "tryckt_avviker"):  # a printed figure and why it is kept belong to the period
                         if _items(v):
                             ed.value(k, v, "{}")
                     elif name in ("kommentar", "fotnot"):
