@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from ..compute.ledger import MISSING
 from ..diagnostics import Collector, Diagnostic, ReportError, UsageProblem
 
 MAPPING = Path("import") / "mappning.yaml"
@@ -183,6 +184,8 @@ def run_import(project, file: Path, report_id: str, columns: list[str] | None = 
     try:
         for (pid, col), value in sorted(placed.rounded.items(), key=lambda kv: _order(report, kv[0])):
             old, present = old_value((pid, col))
+            if old == MISSING:  # a figure not yet known (rapport new): the import fills it in
+                old = None
             if present and old is not None and Decimal(str(old)) == value:
                 continue
             editor.set(("poster", pid, col), figure_text(value))

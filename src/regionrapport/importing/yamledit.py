@@ -129,7 +129,7 @@ class Editor:
 
 
 def _is_figure(text: str) -> bool:
-    if text in ("null", "~", "Null", "NULL"):
+    if text in ("null", "~", "Null", "NULL", "saknas"):  # saknas: a figure not yet known (rapport new)
         return True
     try:
         float(text)
