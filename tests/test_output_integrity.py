@@ -77,7 +77,7 @@ def linked_report(project_copy) -> Path:
     assert old in text
     (versions / "a.yaml").write_text(text, encoding="utf-8")
     (versions / "b.yaml").write_text(text.replace(old, "  sjukhusvard:\n    utfal: -1048"), encoding="utf-8")
-    (versions / "c.yaml").write_text(text.replace(old, "  sjukhusvard:\n    utfall: -1047"), encoding="utf-8")
+    (versions / "c.yaml").write_text(text.replace(old, "  sjukhusvard:\n    utfall: -1049"), encoding="utf-8")
     relink(f, "../../versioner/a.yaml")
     return project_copy
 
@@ -101,7 +101,7 @@ def test_repointing_a_symlinked_report_file_rebuilds(linked_report):
     assert "−1\u00a0353" in md(linked_report)
     relink(linked_report / OUTCOMES, "../../versioner/c.yaml")
     assert status(run(linked_report)) == {REPORT: "built"}
-    assert "−1\u00a0352" in md(linked_report) and "−1\u00a0353" not in md(linked_report)
+    assert "−1\u00a0354" in md(linked_report) and "−1\u00a0353" not in md(linked_report)
     assert status(run(linked_report)) == {REPORT: "skipped"}
     relink(linked_report / OUTCOMES, "../../versioner/a.yaml")  # back to the first content: built again
     assert status(run(linked_report)) == {REPORT: "built"}
@@ -149,7 +149,7 @@ def test_the_stamp_holds_the_digest_of_the_bytes_parsed(project_copy, monkeypatc
     def load_then_edit(path, *a, **k):
         loaded = real(path, *a, **k)
         if Path(path).name == f"{REPORT}.yaml":
-            f.write_bytes(original.replace(b"    utfall: -1048", b"    utfall: -1047", 1))  # after it was read
+            f.write_bytes(original.replace(b"    utfall: -1048", b"    utfall: -1049", 1))  # after it was read
         return loaded
 
     monkeypatch.setattr(P, "load_file", load_then_edit)
@@ -158,7 +158,7 @@ def test_the_stamp_holds_the_digest_of_the_bytes_parsed(project_copy, monkeypatc
     assert stamp.inputs[OUTCOMES] == hashlib.sha256(original).hexdigest()
     monkeypatch.setattr(P, "load_file", real)
     assert status(run(project_copy)) == {REPORT: "built"}
-    assert "−1\u00a0352" in md(project_copy)
+    assert "−1\u00a0354" in md(project_copy)
 
 
 # -- 7. one load per run ----------------------------------------------------------------
@@ -287,7 +287,7 @@ def published(charted) -> Path:
 
 def edit_figure(root: Path) -> None:
     f = root / OUTCOMES
-    f.write_text(f.read_text(encoding="utf-8").replace("    utfall: -1048", "    utfall: -1047", 1), encoding="utf-8")
+    f.write_text(f.read_text(encoding="utf-8").replace("    utfall: -1048", "    utfall: -1049", 1), encoding="utf-8")
 
 
 def test_a_failing_last_move_leaves_the_old_set_whole(published, monkeypatch):
@@ -340,7 +340,7 @@ def test_the_set_is_swapped_whole_and_a_failed_swap_restores_it(published, monke
     assert r.exit_code == 0, r.output
     # Exactly the new set: a Markdown-only build leaves no older DOCX or PDF beside it.
     assert sorted(snapshot(out)) == [f"{REPORT}.md"]
-    assert "−1\u00a0352" in md(published)
+    assert "−1\u00a0354" in md(published)
 
 
 def test_a_killed_build_leaves_old_outputs_and_its_scratch_is_removed_later(published):
