@@ -31,12 +31,15 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ..compute.ledger import MISSING
 from ..constants import MONTHS, is_report_id
 from ..diagnostics import Collector, ReportError, UsageProblem
+from ..model.ledger import Post
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 # Post fields that are structure, not the period's figures.
-POST_STRUCTURE = {"namn", "summa", "kontroll", "varav"}
+# Every declared field of a post is structure or text, kept or emptied by name below;
+# only the post's extra keys (one per column) are the period's figures.
+POST_STRUCTURE = set(Post.model_fields) - {"tryckt", "tryckt_avviker", "kommentar", "fotnot"}
 
 
 @dataclass
