@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.test_missing_figures import FORECAST, _rows, forecast, rapport  # noqa: F401  (fixture)
 
 INVESTMENTS = """\
@@ -42,7 +40,7 @@ def _with_investments(root: Path, extra: str = "") -> None:
     f.write_text(text, encoding="utf-8")
 
 
-def test_total_is_checked_against_the_rows_shown(forecast):
+def test_total_is_checked_against_the_rows_shown(forecast):  # noqa: F811 - the fixture imported above
     """Three rows shown: tolerance 3 × 0,5 = 1,5; the nine projects beneath do not widen it."""
     _with_investments(forecast)
     r = rapport("check", "prognos-sep-2025", "--no-cache", cwd=forecast)
@@ -51,7 +49,7 @@ def test_total_is_checked_against_the_rows_shown(forecast):
         in r.stdout
 
 
-def test_published_figure_is_printed_with_a_footnote(forecast):
+def test_published_figure_is_printed_with_a_footnote(forecast):  # noqa: F811 - the fixture imported above
     why = "Som i den publicerade rapporten."
     _with_investments(forecast, f"    tryckt_avviker: {{prognos: {why}}}\n")
     r = rapport("check", "prognos-sep-2025", "--no-cache", cwd=forecast)
@@ -68,7 +66,7 @@ def test_published_figure_is_printed_with_a_footnote(forecast):
     assert r.returncode == 1
 
 
-def test_next_period_drops_the_published_figure_and_its_reason(forecast):
+def test_next_period_drops_the_published_figure_and_its_reason(forecast):  # noqa: F811 - the fixture imported above
     _with_investments(forecast, "    tryckt_avviker: {prognos: Som i den publicerade rapporten.}\n")
     r = rapport("new", "prognos-okt-2025", "--from", "prognos-sep-2025", "--period", "augusti", cwd=forecast)
     assert r.returncode == 0, r.stderr

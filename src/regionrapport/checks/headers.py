@@ -21,7 +21,7 @@ def header_placeholders(report, collector):
               (report.smap, ("kolumner",), report.outcomes.kolumner)]
     for smap, base, columns in places:
         for cid, c in columns.items():
-            _report(collector, smap, base + (cid, "rubrik"), cid, c.rubrik, known)
+            _report(collector, smap, (*base, cid, "rubrik"), cid, c.rubrik, known)
     for smap, doc in ((report.budget_smap, report.budget), (report.smap, report.outcomes)):
         for tid, t in doc.tabeller.items():
             for i, c in enumerate(t.kolumner):

@@ -122,7 +122,7 @@ def missing_shown(report, collector):
     """
     led = report.ledger
     shown: dict[tuple, list[str]] = {}
-    for tid, t in list(report.budget.tabeller.items()) + list(report.outcomes.tabeller.items()):
+    for _tid, t in list(report.budget.tabeller.items()) + list(report.outcomes.tabeller.items()):
         cols = [c if isinstance(c, str) else c.kolumn for c in t.kolumner]
         for pid in _table_posts(report, t):
             p = report.posts.get(pid)

@@ -115,7 +115,7 @@ class PostDef:
 
     id: str
     namn: str | None = None
-    values: dict[str, float | None] = field(default_factory=dict)
+    values: dict[str, float | str | None] = field(default_factory=dict)
     summa: list[str] | None = None
     kontroll: list[list[str]] = field(default_factory=list)
     tryckt: dict[str, float] = field(default_factory=dict)
@@ -346,7 +346,7 @@ class Ledger:
             return None
         return MISSING if missing else (total, n * self.unit_tol, n)
 
-    def _solve(self, pid: str, rel: Relation, col: str) -> tuple[float, float, int] | None:
+    def _solve(self, pid: str, rel: Relation, col: str) -> tuple[float, float, int] | str | None:
         if rel.ratio:
             if col != rel.target:
                 return None
