@@ -149,20 +149,18 @@ def missing_shown(report, collector):
 
 
 def _table_posts(report, t) -> list[str]:
+    """The posts a table shows, its varav rows unfolded as the renderer does: bounded
+    and cycle-safe (a table that unfolds too far is RR625's error, not ours)."""
+    from ..compute.derived import MAX_TABLE_ROWS, TableTooLarge, post_rows
     out: list[str] = []
-
-    def add(pid: str) -> None:
-        out.append(pid)
-        p = report.posts.get(pid)
-        if t.visa_varav and p is not None:
-            for child in p.varav:
-                add(child)
-
     for row in t.rader:
-        if isinstance(row, str):
-            add(row)
-        elif row.post is not None:
-            add(row.post)
+        pid = row if isinstance(row, str) else row.post
+        if pid is None or pid not in report.posts:
+            continue
+        try:
+            out += [p for p, _ in post_rows(pid, report.posts, t.visa_varav, MAX_TABLE_ROWS - len(out))]
+        except TableTooLarge:
+            return out
     return out
 
 
