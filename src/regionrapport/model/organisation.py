@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Discriminator, Field, Tag
 
@@ -38,6 +38,25 @@ class StatusWords(Strict):
     saknas: StatusWord
 
 
+STATUTORY_PARTS = ("resultatrakning", "balansrakning", "kassaflodesanalys", "forvaltningsberattelse", "prognos",
+                   "balanskravsresultat", "god_ekonomisk_hushallning", "vasentliga_handelser", "forvantad_utveckling")
+"""The parts of a statutory interim report (LKBR 13 kap., RKR R17) a section can declare it is (`lagkrav`)."""
+
+StatutoryPart = Literal["resultatrakning", "balansrakning", "kassaflodesanalys", "forvaltningsberattelse", "prognos",
+                        "balanskravsresultat", "god_ekonomisk_hushallning", "vasentliga_handelser", "forvantad_utveckling"]
+Parts = Annotated[StatutoryPart | list[StatutoryPart] | None, Field(
+    description="The statutory part(s) of an interim report this section is (LKBR 13 kap., RKR R17): "
+                "resultatrakning, balansrakning, kassaflodesanalys, forvaltningsberattelse, prognos (the full-year "
+                "forecast of the result), balanskravsresultat (its forecast), god_ekonomisk_hushallning (the assessment "
+                "of the goals), vasentliga_handelser, forvantad_utveckling. Checked when the kind is `lagstadgad`.")]
+
+
+def parts_of(entry) -> list[str]:
+    """The statutory parts a section entry (as section_views gives it) declares."""
+    p = entry.get("lagkrav") if isinstance(entry, dict) else None
+    return [] if p is None else [p] if isinstance(p, str) else list(p)
+
+
 class Column(Strict):
     rubrik: Text = Field(description="Header text; {ar} and {fg_ar} become the report year and the year before, "
                                    "{period} and {period_kort} the period's name and short name.")
@@ -45,21 +64,28 @@ class Column(Strict):
                         description="belopp: whole units; procent: one decimal and %; decimal: one decimal.")
     plustecken: bool = Field(False, description="True: positive figures are printed with an explicit plus sign "
                                                 "(+18), as some organisations print deviations.")
+    jamforelse: Literal["samma_period_fg_ar", "fg_arets_utgang"] | None = Field(
+        None, description="What the column compares with, for the statutory check: samma_period_fg_ar (the same "
+                          "period of the year before, beside a resultaträkning), fg_arets_utgang (the last year-end, "
+                          "beside a balansräkning).")
 
 
 class TableSection(Strict):
     tabell: Id = Field(description="Id of a table declared under `tabeller` in the budget or outcomes file.")
     text: Id | None = Field(None, description="Id of a report text (`texter`) shown between the table's heading and the table.")
     niva: int | None = Field(None, ge=1, le=6, description="Heading level of the table's heading, 1 to 6 (default 2).")
+    lagkrav: Parts = None
 
 
 class HeadingSection(Strict):
     rubrik: Text = Field(max_length=500, description="A heading of its own, e.g. 'Ekonomisk redovisning'.")
     niva: int = Field(1, ge=1, le=6, description="Heading level, 1 (chapter) to 6, as Markdown's # to ######.")
+    lagkrav: Parts = None
 
 
 class TextSection(Strict):
     text: Id = Field(description="Id of a report text (`texter` in the outcomes file) shown as it stands.")
+    lagkrav: Parts = None
 
 
 def _section_kind(entry) -> str:
@@ -91,6 +117,9 @@ class ReportKind(Strict):
     sektioner: list[Section] = Field(description="Sections in order: template names, {tabell: id}, {rubrik: ..., niva: n} "
                                                  "or {text: id}.")
     framatblickande: bool = Field(False, description="True for a budget: the report is dated before its period.")
+    lagstadgad: bool = Field(False, description="True for the statutory interim report (LKBR 13 kap.): `rapport check` "
+                                                "then requires the parts the law and RKR R17 name (sections marked "
+                                                "`lagkrav`) and a period of half to two thirds of the year.")
 
 
 class Organisation(Strict):
