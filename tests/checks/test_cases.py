@@ -5,6 +5,7 @@ A case file holds:
 
     description: what the case shows
     report: delar-mars-2025          # the report to check (default)
+    projekt: examples/region-norrby  # optional: patch a copy of this example project instead
     patch:                           # applied in order to the copied project
       - file: data/outcomes/delar-mars-2025.yaml
         replace: "text"              # must occur exactly once (or give occurrence: N)
@@ -32,6 +33,7 @@ not silently shift what a case asserts: a vanished anchor fails loudly instead.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -132,6 +134,9 @@ def snapshot(diags, root: Path) -> str:
 @pytest.mark.parametrize("case_file", CASES, ids=[p.stem for p in CASES])
 def test_case(case_file, project_copy, golden):
     case = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+    if case.get("projekt"):
+        project_copy = project_copy.parent / "projekt"
+        shutil.copytree(PACKAGE.parents[1] / case["projekt"], project_copy)
     for op in case["patch"]:
         apply_patch(project_copy, op)
     diags = run_check(project_copy, case.get("report", DEFAULT_REPORT))
