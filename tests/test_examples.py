@@ -92,3 +92,68 @@ def test_docx_and_pdf(norrby):
     assert {"Periodavvikelse", "Prognosavvikelse", "varav centralt", "Analys"} <= cells
     text = "".join(p.extract_text() for p in pypdf.PdfReader(str(norrby["pdf"])).pages)
     assert "Region Norrby" in text and "Tertialrapport 2 2025" in text
+
+
+def _amount(cell: str) -> int:
+    return int(cell.replace("\u2212", "-").replace("\u00a0", "").replace(" ", ""))
+
+
+def test_statutory_income_statement_beside_the_same_period_last_year(md):
+    """The resultaträkning (5 kap. LKBR) has the same period last year beside the period (RKR R17)."""
+    assert table_header(md, "Resultaträkning")[1:] == ["Utfall jan–aug 2025", "Utfall jan–aug 2024", "Prognos 2025"]
+    rows = table_rows(md, "Resultaträkning")
+    # the intäkter, kostnader and avskrivningar give the committees' sum (kontroll) and last year's figure
+    assert rows["Verksamhetens nettokostnad"] == [n("-4 751"), n("-4 520"), n("-7 168")]
+    assert rows["Verksamhetens resultat"] == ["122", "148", "139"]
+    assert rows["Resultat efter finansiella poster"] == ["104", "123", "109"]
+    assert rows["Årets resultat"] == ["104", "123", "109"]
+
+
+def test_statutory_balance_sheet_balances_beside_last_year_end(md):
+    """The balansräkning in the layout of 6 kap. LKBR, the last year-end beside it; every total derived."""
+    assert table_header(md, "Balansräkning")[1:] == ["31 aug 2025", "31 dec 2024"]
+    rows = table_rows(md, "Balansräkning")
+    labels = list(rows)
+    for earlier, later in (("Anläggningstillgångar", "Bidrag till infrastruktur"),
+                           ("Bidrag till infrastruktur", "Omsättningstillgångar"),
+                           ("Summa tillgångar", "Eget kapital"), ("Eget kapital", "Avsättningar"),
+                           ("Avsättningar", "Skulder")):
+        assert labels.index(earlier) < labels.index(later)
+    assert rows["Materiella anläggningstillgångar"] == [n("5 200"), n("5 110")]
+    assert rows["Summa anläggningstillgångar"] == [n("5 402"), n("5 313")]
+    assert rows["Summa omsättningstillgångar"] == [n("3 031"), n("2 863")]
+    assert rows["Summa tillgångar"] == [n("8 551"), n("8 299")]
+    assert rows["Summa eget kapital"] == [n("2 715"), n("2 611")]
+    assert rows["Summa avsättningar"] == [n("3 035"), n("2 953")]
+    assert rows["Summa skulder"] == [n("2 801"), n("2 735")]
+    assert rows["Summa eget kapital, avsättningar och skulder"] == rows["Summa tillgångar"]
+    # the period's result is the change in equity, and the same figure as in the resultaträkning
+    equity = [_amount(c) for c in rows["Summa eget kapital"]]
+    assert equity[0] - equity[1] == _amount(rows["Årets resultat"][0]) == \
+        _amount(table_rows(md, "Resultaträkning")["Årets resultat"][0]) == 104
+
+
+def test_statutory_cash_flow_ends_in_the_change_of_liquid_assets(md):
+    """The kassaflödesanalys in the layout of 8 kap. LKBR: its three flows add up to the period's
+    cash flow, which is the change in kassa och bank between the balance sheet's two columns."""
+    rows = table_rows(md, "Kassaflödesanalys")
+    assert rows["Medel från verksamheten före förändring av rörelsekapital"] == ["396"]
+    assert rows["Kassaflöde från den löpande verksamheten"] == ["396"]
+    assert rows["Kassaflöde från investeringsverksamheten"] == [n("-294")]
+    assert rows["Kassaflöde från finansieringsverksamheten"] == [n("-30")]
+    assert rows["Periodens kassaflöde"] == ["72"]
+    assert rows["Likvida medel vid periodens början"] == ["540"]
+    assert rows["Likvida medel vid periodens slut"] == ["612"]
+    bank = table_rows(md, "Balansräkning")["Kassa och bank"]
+    assert [rows["Likvida medel vid periodens slut"][0], rows["Likvida medel vid periodens början"][0]] == bank
+    assert _amount(bank[0]) - _amount(bank[1]) == 72
+
+
+def test_statutory_management_report_sections(md):
+    """The simplified förvaltningsberättelse has the parts RKR R17 names, in the report."""
+    fb = md[md.index("# Förvaltningsberättelse"):md.index("# Nämndernas ekonomi")]
+    for heading in ("## Händelser av väsentlig betydelse", "## Resultat i sammandrag", "## Balanskravsutredning",
+                    "## God ekonomisk hushållning", "## Förväntad utveckling"):
+        assert heading in fb
+    assert table_rows(md, "Balanskravsutredning")["Balanskravsresultat"] == ["87", "92"]
+    assert "prognosen för helåret 92 mkr" in fb.replace("\u00a0", " ")
