@@ -110,26 +110,29 @@ def test_statutory_income_statement_beside_the_same_period_last_year(md):
 
 
 def test_statutory_balance_sheet_balances_beside_last_year_end(md):
-    """The balansräkning in the layout of 6 kap. LKBR, the last year-end beside it; every total derived."""
-    assert table_header(md, "Balansräkning")[1:] == ["31 aug 2025", "31 dec 2024"]
-    rows = table_rows(md, "Balansräkning")
-    labels = list(rows)
-    for earlier, later in (("Anläggningstillgångar", "Bidrag till infrastruktur"),
-                           ("Bidrag till infrastruktur", "Omsättningstillgångar"),
-                           ("Summa tillgångar", "Eget kapital"), ("Eget kapital", "Avsättningar"),
-                           ("Avsättningar", "Skulder")):
-        assert labels.index(earlier) < labels.index(later)
+    """The balansräkning in the layout of 6 kap. LKBR (assets; equity, provisions and liabilities),
+    the last year-end beside it; every total derived."""
+    assets, claims = "Balansräkning – tillgångar", "Balansräkning – eget kapital, avsättningar och skulder"
+    assert table_header(md, assets)[1:] == table_header(md, claims)[1:] == ["31 aug 2025", "31 dec 2024"]
+    assert md.index(assets) < md.index(claims)
+    rows = table_rows(md, assets)
+    assert list(rows)[:7] == ["Anläggningstillgångar", "Immateriella anläggningstillgångar",
+                              "Materiella anläggningstillgångar", "Mark, byggnader och tekniska anläggningar",
+                              "Maskiner och inventarier", "Finansiella anläggningstillgångar", "Summa anläggningstillgångar"]
+    assert list(rows).index("Bidrag till infrastruktur") < list(rows).index("Omsättningstillgångar")
     assert rows["Materiella anläggningstillgångar"] == [n("5 200"), n("5 110")]
     assert rows["Summa anläggningstillgångar"] == [n("5 402"), n("5 313")]
     assert rows["Summa omsättningstillgångar"] == [n("3 031"), n("2 863")]
     assert rows["Summa tillgångar"] == [n("8 551"), n("8 299")]
-    assert rows["Summa eget kapital"] == [n("2 715"), n("2 611")]
-    assert rows["Summa avsättningar"] == [n("3 035"), n("2 953")]
-    assert rows["Summa skulder"] == [n("2 801"), n("2 735")]
-    assert rows["Summa eget kapital, avsättningar och skulder"] == rows["Summa tillgångar"]
+    other = table_rows(md, claims)
+    assert [k for k in other if not other[k][0]] == ["Eget kapital", "Avsättningar", "Skulder"]  # the headings
+    assert other["Summa eget kapital"] == [n("2 715"), n("2 611")]
+    assert other["Summa avsättningar"] == [n("3 035"), n("2 953")]
+    assert other["Summa skulder"] == [n("2 801"), n("2 735")]
+    assert other["Summa eget kapital, avsättningar och skulder"] == rows["Summa tillgångar"]
     # the period's result is the change in equity, and the same figure as in the resultaträkning
-    equity = [_amount(c) for c in rows["Summa eget kapital"]]
-    assert equity[0] - equity[1] == _amount(rows["Årets resultat"][0]) == \
+    equity = [_amount(c) for c in other["Summa eget kapital"]]
+    assert equity[0] - equity[1] == _amount(other["Årets resultat"][0]) == \
         _amount(table_rows(md, "Resultaträkning")["Årets resultat"][0]) == 104
 
 
@@ -144,7 +147,7 @@ def test_statutory_cash_flow_ends_in_the_change_of_liquid_assets(md):
     assert rows["Periodens kassaflöde"] == ["72"]
     assert rows["Likvida medel vid periodens början"] == ["540"]
     assert rows["Likvida medel vid periodens slut"] == ["612"]
-    bank = table_rows(md, "Balansräkning")["Kassa och bank"]
+    bank = table_rows(md, "Balansräkning – tillgångar")["Kassa och bank"]
     assert [rows["Likvida medel vid periodens slut"][0], rows["Likvida medel vid periodens början"][0]] == bank
     assert _amount(bank[0]) - _amount(bank[1]) == 72
 
