@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from mdtables import n, table_rows
 from regionrapport.commands.init import InitRefused, default_name, init
 
 
@@ -75,3 +76,22 @@ def test_name_from_the_folder_and_bad_input(tmp_path):
     with pytest.raises(InitRefused):
         init(tmp_path / "file", "Region X", 2026)
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_the_interim_report_is_a_complete_statutory_report(project, tmp_path):
+    """The skeleton's interim report per August is marked statutory, so the check above requires every
+    part (RR700–RR711); its balansräkning and kassaflödesanalys follow the statute's layout, totals derived."""
+    assert "lagstadgad: true" in (project / "organisation.yaml").read_text(encoding="utf-8")
+    proc = rapport("build", "delar-augusti-2026", "--format", "md", "--out", str(tmp_path), cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    md = (tmp_path / "delar-augusti-2026" / "delar-augusti-2026.md").read_text(encoding="utf-8")
+    assets = table_rows(md, "Balansräkning – tillgångar")
+    claims = table_rows(md, "Balansräkning – eget kapital, avsättningar och skulder")
+    assert assets["Summa anläggningstillgångar"] == ["788", "780"]
+    assert assets["Summa tillgångar"] == claims["Summa eget kapital, avsättningar och skulder"] == [n("1 168"), n("1 146")]
+    assert claims["Summa eget kapital"] == ["330", "320"]  # up by the period's result, 10
+    cash = table_rows(md, "Kassaflödesanalys")
+    assert cash["Kassaflöde från den löpande verksamheten"] == ["48"]
+    assert cash["Periodens kassaflöde"] == ["5"]  # 90 − 85: the change in kassa och bank
+    assert [cash["Likvida medel vid periodens början"], cash["Likvida medel vid periodens slut"]] == [["85"], ["90"]]
+    assert table_rows(md, "Resultaträkning")["Årets resultat"] == ["10", "10", "12"]
