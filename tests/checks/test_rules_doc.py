@@ -28,3 +28,13 @@ def test_every_code_in_the_source_is_documented():
     used = {c for p in src.rglob("*.py") for c in re.findall(r"[\"'](RR\d{3})[\"']", p.read_text(encoding="utf-8"))}
     assert used, "the scan found no codes at all"
     assert sorted(used - set(RULES)) == []
+
+
+def test_every_rule_has_its_section():
+    """Every code in the index links to a section of its own (a code outside every group would
+    be listed but never explained)."""
+    from regionrapport.checks import RULES
+
+    text = rules_markdown()
+    missing = [c for c in RULES if f"\n### {c}\n" not in text]
+    assert not missing, f"rules without a section in docs/rules.md (add their group to GROUPS): {missing}"

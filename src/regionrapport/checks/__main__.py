@@ -18,6 +18,7 @@ GROUPS = [
     ("RR5", "Rendering"),
     ("RR6", "Untrusted input"),
     ("RR64", "Output and cache folders"),  # not the input's fault: exit code 2
+    ("RR7", "The statutory interim report (RR700–RR719; docs/statutory.md)"),
     ("RR8", "Importing ledger files (rapport import)"),
 ]
 

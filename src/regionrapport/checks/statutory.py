@@ -113,7 +113,7 @@ def statutory_period(report, collector):
 @rule("RR701", "Statutory interim report: no resultaträkning")
 def statutory_income_statement(report, collector):
     """The statutory interim report has no resultaträkning: no table of its section
-    list declares `lagkrav: resultatrakning` (13 kap. 2 § LKBR: a simplified
+    list declares `lagkrav: resultatrakning` (13 kap. LKBR: a simplified
     resultaträkning).
     Fix: add the resultaträkning table to the section list and mark it
     `{tabell: id, lagkrav: resultatrakning}`.
@@ -138,7 +138,7 @@ def statutory_income_comparison(report, collector):
 @rule("RR703", "Statutory interim report: no balansräkning")
 def statutory_balance_sheet(report, collector):
     """The statutory interim report has no balansräkning: no table of its section list
-    declares `lagkrav: balansrakning` (13 kap. 2 § LKBR: a simplified balansräkning).
+    declares `lagkrav: balansrakning` (13 kap. LKBR: a simplified balansräkning).
     Fix: add the balansräkning table (6 kap. LKBR layout) and mark it
     `{tabell: id, lagkrav: balansrakning}`.
     """
@@ -174,7 +174,7 @@ def statutory_cash_flow(report, collector):
 @rule("RR706", "Statutory interim report: no förvaltningsberättelse")
 def statutory_management_report(report, collector):
     """The statutory interim report has no simplified förvaltningsberättelse: no
-    section declares `lagkrav: forvaltningsberattelse` (13 kap. 2 § LKBR, RKR R15 and R17).
+    section declares `lagkrav: forvaltningsberattelse` (13 kap. LKBR, RKR R15 and R17).
     Fix: mark the förvaltningsberättelse's heading, e.g.
     `{rubrik: Förvaltningsberättelse, niva: 1, lagkrav: forvaltningsberattelse}`.
     """
