@@ -23,11 +23,22 @@ def _kind(report):
     return kind if kind is not None and kind.lagstadgad else None
 
 
-def _declared(report) -> dict[str, list[dict]]:
-    """Part -> the section entries that declare it, in order."""
+def _empty_text(report, entry) -> bool:
+    """A text entry whose text is there but blank (an unknown text is RR502)."""
+    if not isinstance(entry, dict) or "text" not in entry or "tabell" in entry:
+        return False
+    text = report.outcomes.texter.get(entry["text"])
+    return text is not None and not text.strip()
+
+
+def _declared(report, empty: bool = False) -> dict[str, list[dict]]:
+    """Part -> the section entries that declare it, in order; an empty text is no part
+    (with `empty`: only the empty texts)."""
     sections, _, _ = _sections(report)
     found: dict[str, list[dict]] = {}
     for s in sections:
+        if _empty_text(report, s) != empty:
+            continue
         for p in parts_of(s):
             found.setdefault(p, []).append(s)
     return found
@@ -42,6 +53,13 @@ def _missing(report, collector, part: str, code: str, what: str, law: str, hint:
     if smap is None:  # a kind without a section list: point at the report's kind
         smap, base = report.smap, ("rapport", "typ")
     where = "rapportens sektionslista" if base == ("rapport", "sektioner") else f"rapporttypen '{typ}'"
+    empty = _declared(report, empty=True).get(part)
+    if empty:
+        collector.add(smap.diag(base, code,
+                                f"Den lagstadgade delårsrapporten saknar {what} ({law}): texten '{empty[0]['text']}' "
+                                f"med `lagkrav: {part}` i {where} är tom.",
+                                hint + f" Skriv texten under texter.{empty[0]['text']} i rapportfilen.", severity, prefer="key"))
+        return True
     collector.add(smap.diag(base, code,
                             f"Den lagstadgade delårsrapporten saknar {what} ({law}): ingen sektion i {where} har `lagkrav: {part}`.",
                             hint + f" Markera sektionen med `lagkrav: {part}` i sektionslistan.", severity, prefer="key"))
