@@ -124,7 +124,7 @@ def _print_and_exit(result, diags, fmt: str, strict: bool) -> NoReturn:
         if diags:
             click.echo(render_text(diags, color=_color(sys.stdout)))
         n_err = sum(d.severity == "error" for d in diags)
-        n_warn = len(diags) - n_err
+        n_warn = sum(d.severity == "warning" for d in diags)
         if result is not None:
             same = len(result.remembered)
             word = "oförändrad" if same == 1 else "oförändrade"
@@ -133,7 +133,7 @@ def _print_and_exit(result, diags, fmt: str, strict: bool) -> NoReturn:
                        err=True)
     else:
         click.echo(RENDERERS[fmt](diags))
-    failed = any(d.severity == "error" for d in diags) or (strict and diags)
+    failed = any(d.severity == "error" for d in diags) or (strict and any(d.severity == "warning" for d in diags))
     sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
 
 

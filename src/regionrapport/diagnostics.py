@@ -11,6 +11,7 @@ from pathlib import Path
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # listed for review (an analyst's judgement), never a problem: --strict ignores it
 
 
 @dataclass(frozen=True, order=True)
@@ -98,9 +99,9 @@ def render_text(diags: list[Diagnostic], color: bool = False) -> str:
     out = []
     for d in diags:
         loc = f"{d.file}:{d.line}:{d.col}:"
-        sev = " [varning]" if d.severity != ERROR else ""
+        sev = {ERROR: "", INFO: " [info]"}.get(d.severity, " [varning]")
         if color:
-            c = "\x1b[31m" if d.severity == ERROR else "\x1b[33m"
+            c = {ERROR: "\x1b[31m", INFO: "\x1b[36m"}.get(d.severity, "\x1b[33m")
             out.append(f"\x1b[1m{loc}\x1b[0m {c}{d.code}\x1b[0m {d.message}{sev}")
         else:
             out.append(f"{loc} {d.code} {d.message}{sev}")
@@ -124,7 +125,7 @@ def _gh_escape(s: str, prop: bool = False) -> str:
 def render_github(diags: list[Diagnostic]) -> str:
     out = []
     for d in diags:
-        kind = "error" if d.severity == ERROR else "warning"
+        kind = {ERROR: "error", INFO: "notice"}.get(d.severity, "warning")
         msg = d.message + (f" — {d.hint}" if d.hint else "")
         out.append(
             f"::{kind} file={_gh_escape(d.file, True)},line={d.line},col={d.col},"

@@ -60,10 +60,18 @@ class Report:
     posts: dict[str, PostDef]
     files: list[Path] = field(default_factory=list)  # every input file, for the build cache
     digests: dict[Path, str] = field(default_factory=dict)  # file -> sha256 of the bytes parsed (cache key)
+    earlier: Report | None = None  # rapport.jamforelse: the earlier report whose goal summary is shown
+    _org: m.Organisation | None = field(default=None, repr=False)
 
     @property
     def org(self) -> m.Organisation:
-        return self.project.org
+        """organisation.yaml, with the budget's own areas (`omraden`) when it declares them: one
+        year's document may name its areas differently without changing the profile."""
+        if self.budget.omraden is None:
+            return self.project.org
+        if self._org is None:
+            self._org = self.project.org.model_copy(update={"omraden": dict(self.budget.omraden)})
+        return self._org
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -367,7 +375,9 @@ def report_path_problem(project: Project, report_id: str) -> list[Diagnostic]:
                        + ("Rapporter: " + ", ".join(known) if known else "Skapa den med 'rapport new'."))]
 
 
-def load_report(project: Project, report_id: str, collector: Collector) -> Report | None:
+def load_report(project: Project, report_id: str, collector: Collector, earlier: bool = True) -> Report | None:
+    """The report and its budget. `earlier`: also load the report it compares with
+    (rapport.jamforelse), one level only: that report's own comparison is not followed."""
     problem = report_path_problem(project, report_id)
     if problem:
         raise ReportError(problem)
@@ -401,7 +411,46 @@ def load_report(project: Project, report_id: str, collector: Collector) -> Repor
                 collector.extend(e.diagnostics)
     if outcomes is None or budget is None:
         return None
-    return assemble(project, report_id, outcomes, budget, out_loaded, budget_loaded, collector)
+    report = assemble(project, report_id, outcomes, budget, out_loaded, budget_loaded, collector)
+    if earlier and outcomes.rapport.jamforelse is not None:
+        load_earlier(report, collector)
+    return report
+
+
+def load_earlier(report: Report, collector: Collector) -> None:
+    """rapport.jamforelse: the earlier report, loaded and checked as any report (the same safe
+    loader), without its own comparison. Any problem in it is one error here, at the key, naming
+    the first problem where it stands."""
+    other = report.outcomes.rapport.jamforelse or ""
+    path = ("rapport", "jamforelse")
+    if other == report.id:
+        collector.add(report.smap.diag(path, "RR545", f"Rapporten jämförs med sig själv ('{other}').",
+                                       "Ange en tidigare rapport, t.ex. samma period föregående år."))
+        return
+    problem = report_path_problem(report.project, other)
+    if problem:
+        collector.add(report.smap.diag(path, "RR545", f"Jämförelserapporten '{other}' finns inte: {problem[0].message}",
+                                       problem[0].hint))
+        return
+    sub = Collector()
+    try:
+        earlier = load_report(report.project, other, sub, earlier=False)
+    except ReportError as e:
+        sub.extend(e.diagnostics)
+        earlier = None
+    if sub.errors or earlier is None:
+        first = sorted(sub.errors)[0] if sub.errors else None
+        where = f" {first.file}:{first.line}:{first.col}: {first.code} {first.message}" if first else ""
+        collector.add(report.smap.diag(path, "RR545", f"Jämförelserapporten '{other}' kan inte läsas:{where}",
+                                       "Rätta den tidigare rapporten (rapport check " + other + "), eller ta bort "
+                                       "'jamforelse'."))
+        return
+    report.earlier = earlier
+    for f in earlier.files:
+        if f not in report.files:
+            report.files.append(f)
+    for f, d in earlier.digests.items():
+        report.digests.setdefault(f, d)
 
 
 def assemble(project, report_id, outcomes, budget, out_loaded, budget_loaded, collector) -> Report:

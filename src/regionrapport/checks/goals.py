@@ -41,12 +41,12 @@ def thresholds(report, collector):
         key, msg, hint = bad
         collector.add(report.project.org_smap.diag(("trosklar", key), "RR301", f"Organisationens trösklar: {msg}.", hint))
     for gid, g in report.budget.mal.items():
-        for mid, mt in g.matetal.items():
+        for mid, mt in g.all_metrics().items():
             if mt.trosklar:
                 bad = _threshold_problem(mt.trosklar.gron, mt.trosklar.gul)
                 if bad:
                     key, msg, hint = bad
-                    collector.add(report.budget_smap.diag(("mal", gid, "matetal", mid, "trosklar", key), "RR301",
+                    collector.add(report.budget_smap.diag(("mal", gid, *g.metric_path(mid), "trosklar", key), "RR301",
                                                           f"Mätetal '{short(mt.namn)}', egna trösklar: {msg}.", hint))
 
 
@@ -59,11 +59,13 @@ def target_consistency(report, collector):
     Fix: correct the target, unit or `riktning`.
     """
     for gid, g in report.budget.mal.items():
-        for mid, mt in g.matetal.items():
-            path = ("mal", gid, "matetal", mid, "mal")
+        for mid, mt in g.all_metrics().items():
+            path = ("mal", gid, *g.metric_path(mid), "mal")
             def diag(msg: str, hint: str = "", path: tuple = path, name: str = mt.namn) -> None:
                 collector.add(report.budget_smap.diag(path, "RR302", f"Mätetal '{short(name)}': {msg}", hint))
             t = mt.mal
+            if mt.information:
+                continue  # no target by design (RR543 checks that none is given)
             if t is None:
                 diag("saknar mål för året.", "Ange mal: ett tal, {typ: trend}, {minst: x}, {hogst: x}, {intervall: [a, b]} eller {typ: budget}.")
                 continue
@@ -93,21 +95,21 @@ def metric_outcomes(report, collector):
         return
     outs = report.outcomes.matetal
     for gid, g in report.budget.mal.items():
-        for mid, mt in g.matetal.items():
+        for mid, mt in g.all_metrics().items():
             o = outs.get(mid)
             if o is None:
-                collector.add(report.budget_smap.diag(("mal", gid, "matetal", mid), "RR303",
+                collector.add(report.budget_smap.diag(("mal", gid, *g.metric_path(mid)), "RR303",
                                                       f"Mätetal '{short(mt.namn)}' saknas i rapporten.",
                                                       f"Lägg till '{mid}:' under matetal i utfallsfilen.", severity="warning", prefer="key"))
             elif mt.berakning is not None:
                 if o.utfall is not None:
                     collector.add(report.smap.diag(("matetal", mid, "utfall"), "RR106",
                                                    f"Mätetal '{short(mt.namn)}': utfallet räknas fram ur posterna "
-                                                   f"{' / '.join(mt.berakning.andel)} men anges också här.",
+                                                   f"{' / '.join(mt.berakning.posts())} men anges också här.",
                                                    "Varje siffra lagras en gång: ta bort 'utfall'.", prefer="key"))
-                for i, pid in enumerate(mt.berakning.andel):
+                for i, pid in enumerate(mt.berakning.andel or ()):
                     if pid not in report.posts:
-                        collector.add(report.budget_smap.diag(("mal", gid, "matetal", mid, "berakning", "andel", i), "RR101",
+                        collector.add(report.budget_smap.diag(("mal", gid, *g.metric_path(mid), "berakning", "andel", i), "RR101",
                                                               f"Mätetal '{short(mt.namn)}': posten '{pid}' finns inte."))
             elif o.utfall is None and not o.saknas:
                 collector.add(report.smap.diag(("matetal", mid), "RR303", f"Mätetal '{short(mt.namn)}' har inget utfall och inget skäl.",

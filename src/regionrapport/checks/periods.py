@@ -44,14 +44,14 @@ def history_years(report, collector):
                                                f"Mätetal '{mid}': historikåret {y} är inte före rapportåret {ar}.",
                                                "Årets utfall skrivs under 'utfall'.", prefer="key"))
     for gid, g in report.budget.mal.items():
-        for mid, mt in g.matetal.items():
+        for mid, mt in g.all_metrics().items():
             for y in mt.bokslut:
                 if y >= report.budget.ar:
-                    collector.add(report.budget_smap.diag(("mal", gid, "matetal", mid, "bokslut", y), "RR402",
+                    collector.add(report.budget_smap.diag(("mal", gid, *g.metric_path(mid), "bokslut", y), "RR402",
                                                           f"Mätetal '{mid}': bokslutsåret {y} är inte före budgetåret {report.budget.ar}.",
                                                           prefer="key"))
             for y in mt.malvarden:
                 if y <= report.budget.ar:
-                    collector.add(report.budget_smap.diag(("mal", gid, "matetal", mid, "malvarden", y), "RR402",
+                    collector.add(report.budget_smap.diag(("mal", gid, *g.metric_path(mid), "malvarden", y), "RR402",
                                                           f"Mätetal '{mid}': målvärdesåret {y} ska ligga efter budgetåret {report.budget.ar}; årets mål anges under 'mal'.",
                                                           prefer="key"))

@@ -105,12 +105,14 @@ def unknown_committee(report, collector):
     committee, that the budget does not declare under `namnder`.
     Fix: use a committee id from the budget file.
     """
-    committees = report.budget.namnder
+    committees = {**report.budget.namnder, **report.budget.ansvariga}  # a beredning may be responsible too
     for aid, a in report.budget.uppdrag.items():
         for i, c in enumerate(a.ansvar):
             if c not in committees:
                 collector.add(report.budget_smap.diag(("uppdrag", aid, "ansvar", i), "RR102",
-                                                      f"Uppdraget '{a.text[:50]}': nämnden '{c}' finns inte.", _close(c, committees)))
+                                                      f"Uppdraget '{a.text[:50]}': nämnden '{c}' finns inte.",
+                                                      _close(c, committees) or "Ansvariga som inte är nämnder (en "
+                                                      "beredning) deklareras under 'ansvariga' i budgeten."))
     for aid, o in report.outcomes.uppdrag.items():
         a = report.budget.uppdrag.get(aid)
         if a is None or any(c not in committees for c in a.ansvar):
@@ -134,7 +136,7 @@ def unknown_goal_refs(report, collector):  # noqa: C901 - one section per kind o
     Fix: correct the id, or declare it in the budget / organisation.yaml.
     """
     org, b, o = report.org, report.budget, report.outcomes
-    metrics = {mid for g in b.mal.values() for mid in g.matetal}
+    metrics = {mid for g in b.mal.values() for mid in g.all_metrics()}
     for mid in o.matetal:
         if mid not in metrics:
             collector.add(report.smap.diag(("matetal", mid), "RR103", f"Mätetalet '{mid}' finns inte i budgeten.",
@@ -148,9 +150,13 @@ def unknown_goal_refs(report, collector):  # noqa: C901 - one section per kind o
             collector.add(report.smap.diag(("aktiviteter", aid), "RR103", f"Aktiviteten '{aid}' finns inte i budgeten.",
                                            _close(aid, b.aktiviteter), prefer="key"))
     for gid, g in b.mal.items():
-        if g.omrade not in org.omraden:
+        if g.omrade is not None and g.omrade not in org.omraden:
             collector.add(report.budget_smap.diag(("mal", gid, "omrade"), "RR103", f"Målet '{g.namn}': området '{g.omrade}' finns inte i organisation.yaml.",
                                                   _close(g.omrade, org.omraden)))
+    for gid, g in b.mal.items():
+        if g.perspektiv is not None and g.perspektiv not in org.perspektiv:
+            collector.add(report.budget_smap.diag(("mal", gid, "perspektiv"), "RR103", f"Målet '{g.namn}': perspektivet '{g.perspektiv}' finns inte i organisation.yaml.",
+                                                  _close(g.perspektiv, org.perspektiv)))
     for aid, a in b.uppdrag.items():
         if a.omrade and a.omrade not in org.omraden:
             collector.add(report.budget_smap.diag(("uppdrag", aid, "omrade"), "RR103", f"Uppdraget '{aid}': området '{a.omrade}' finns inte.",
@@ -173,9 +179,10 @@ def unknown_goal_refs(report, collector):  # noqa: C901 - one section per kind o
         if a.status not in org.uppdragsstatus:
             collector.add(report.smap.diag(("uppdrag", aid, "status"), "RR103", f"Uppdragsstatusen '{a.status}' finns inte i organisation.yaml.",
                                            _close(a.status, org.uppdragsstatus) or "Statusar: " + ", ".join(org.uppdragsstatus)))
+    area_smap = report.project.org_smap if b.omraden is None else report.budget_smap  # the budget's own areas
     for oid, area in org.omraden.items():
         if area.perspektiv not in org.perspektiv:
-            collector.add(report.project.org_smap.diag(("omraden", oid, "perspektiv"), "RR103",
+            collector.add(area_smap.diag(("omraden", oid, "perspektiv"), "RR103",
                                                        f"Området '{oid}': perspektivet '{area.perspektiv}' finns inte.",
                                                        _close(area.perspektiv, org.perspektiv)))
 

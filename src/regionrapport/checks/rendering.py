@@ -73,13 +73,16 @@ def section_references(report, collector):
     for i, s in enumerate(sections):
         if isinstance(s, str):
             continue
-        if not isinstance(s, dict) or not ({"tabell", "rubrik", "text"} & set(s)):
-            collector.add(smap.diag((*base, i), "RR502", f"Sektion {i + 1} är varken ett mallnamn, {{tabell: id}}, {{rubrik: ...}} eller {{text: id}}.",
+        if not isinstance(s, dict) or not ({"tabell", "rubrik", "text", "perspektiv"} & set(s)):
+            collector.add(smap.diag((*base, i), "RR502", f"Sektion {i + 1} är varken ett mallnamn, {{tabell: id}}, {{rubrik: ...}}, {{text: id}} eller {{perspektiv: id}}.",
                                     "Se docs/yaml-format.md för sektionslistan."))
             continue
         if "tabell" in s and s["tabell"] not in tables:
             collector.add(smap.diag((*base, i, "tabell"), "RR502", f"Sektionen hänvisar till tabellen '{s['tabell']}', som inte finns.",
                                     _close(s["tabell"], tables) + "Tabeller deklareras under 'tabeller' i budget- eller utfallsfilen."))
+        if "perspektiv" in s and s["perspektiv"] not in report.org.perspektiv:
+            collector.add(smap.diag((*base, i, "perspektiv"), "RR547", f"Sektionen visar perspektivet '{s['perspektiv']}', som inte finns.",
+                                    _close(s["perspektiv"], report.org.perspektiv) + "Perspektiv deklareras under 'perspektiv' i organisation.yaml."))
         if "text" in s and s["text"] not in texts:
             collector.add(smap.diag((*base, i, "text"), "RR502", f"Sektionen hänvisar till texten '{s['text']}', som inte finns i rapportens texter.",
                                     _close(s["text"], texts) + "Texter skrivs under 'texter' i utfallsfilen."))

@@ -182,9 +182,9 @@ def unshown(report, collector):  # noqa: C901 - one section per kind of definiti
     if charts_shown:
         shown |= {s.post for s in o.serier.values() if s.post}
     for g in report.budget.mal.values():
-        for mt in g.matetal.values():
+        for mt in g.all_metrics().values():
             if mt.berakning is not None:
-                shown |= set(mt.berakning.andel)
+                shown |= set(mt.berakning.posts())
     todo = list(shown)
     while todo:
         p = report.posts.get(todo.pop())

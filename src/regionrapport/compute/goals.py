@@ -14,6 +14,13 @@ Status rules (documented in the README):
   unchanged -> yellow, worse -> red; no previous outcome -> "saknas" (cannot judge).
 - a budget target ("inte överstiga budget"): the outcome is a deviation in mnkr;
   >= 0 -> green, else red.
+- margins (`marginal` on a metric, or `marginaler` per unit in organisation.yaml): a number,
+  at-least, at-most or range target is judged by the distance on the wrong side of the target,
+  in the metric's own unit: within the green margin -> green, within the yellow -> yellow.
+- an information metric (`information: true`) has no target and no status; it is shown
+  and never counted.
+- an analyst's judgement (`bedomd_status` with `skal`) replaces the computed status; the
+  computed one is kept beside it, and summaries count the status shown.
 Trend arrow: the outcome against last year's in the desired direction:
 Trend.UP (better), Trend.DOWN (worse), Trend.SAME; none without history.
 
@@ -82,13 +89,41 @@ def judge_number(outcome: float, target: float, higher_better: bool, green: floa
     return Judgement(GREEN if meets else RED, None, "målet är noll eller negativt: uppfyllt eller inte")
 
 
+def judge_margin(outcome: float, target: float, higher_better: bool, margins) -> Judgement:
+    """By the distance on the wrong side of the target, in the metric's own unit."""
+    short_by = (target - outcome) if higher_better else (outcome - target)
+    if short_by <= margins.gron + EPS:
+        return Judgement(GREEN, None)
+    if short_by <= margins.gul + EPS:
+        return Judgement(YELLOW, None)
+    return Judgement(RED, None)
+
+
+def _judge_margins(target, outcome: float, higher_better: bool, margins) -> Judgement | None:
+    if isinstance(target, (int, float)):
+        return judge_margin(outcome, float(target), higher_better, margins)
+    if hasattr(target, "minst"):
+        return judge_margin(outcome, float(target.minst), True, margins)
+    if hasattr(target, "hogst"):
+        return judge_margin(outcome, float(target.hogst), False, margins)
+    if hasattr(target, "intervall"):
+        lo, hi = target.intervall
+        return judge_margin(outcome, lo, True, margins) if outcome < lo else judge_margin(outcome, hi, False, margins)
+    return None  # trend and budget targets keep their own rule
+
+
 def judge(target, outcome: float | None, previous: float | None, higher_better: bool,
-          green: float, yellow: float) -> Judgement:
-    """Status of one metric. `target` is a number or a target object (see model.goals)."""
+          green: float, yellow: float, margins=None) -> Judgement:
+    """Status of one metric. `target` is a number or a target object (see model.goals);
+    `margins` (gron, gul in the metric's unit) replaces the share-of-target rule."""
     if outcome is None:
         return Judgement(MISSING, None, "inget utfall")
     if target is None:
         return Judgement(MISSING, None, "inget mål")
+    if margins is not None:
+        j = _judge_margins(target, float(outcome), higher_better, margins)
+        if j is not None:
+            return j
     if isinstance(target, (int, float)):
         return judge_number(float(outcome), float(target), higher_better, green, yellow)
     if hasattr(target, "minst"):
@@ -193,19 +228,36 @@ class MetricResult:
     previous: float | None = None  # last year's outcome
     judgement: Judgement = Judgement(MISSING)
     trend: Trend | None = None
+    factor: str | None = None  # the success factor (framgångsfaktor) it sits under, if any
+    information: bool = False  # an information metric: no status, never counted
+    computed: Status | None = None  # the computed status, when an analyst's judgement replaced it
+    reason: str = ""  # the analyst's reason for the judged status
 
     @property
     def status(self) -> Status:
         return self.judgement.status
 
+    @property
+    def overridden(self) -> bool:
+        return self.computed is not None
+
 
 def metric_outcome(metric, out, ledger) -> float | None:
     """The period's outcome: computed from the ledger when the metric says how, else as given."""
-    if metric.berakning is not None:
-        part, whole = metric.berakning.andel
-        a, b = ledger.value(part, metric.berakning.kolumn), ledger.value(whole, metric.berakning.kolumn)
+    calc = metric.berakning
+    if calc is not None and calc.post is not None:
+        v = ledger.value(calc.post, calc.kolumn)
+        return None if v is None else v * calc.faktor
+    if calc is not None and calc.andel is not None:
+        part, whole = calc.andel
+        a, b = ledger.value(part, calc.kolumn), ledger.value(whole, calc.kolumn)
         return None if a is None or not b else 100.0 * a / abs(b)
     return out.utfall if out else None
+
+
+def margins_of(metric, org):
+    """The distance rule that applies to a metric: its own, else its unit's in organisation.yaml."""
+    return metric.marginal or org.marginaler.get(metric.enhet)
 
 
 def evaluate(report) -> list[MetricResult]:
@@ -213,23 +265,31 @@ def evaluate(report) -> list[MetricResult]:
     org, year = report.org, report.outcomes.rapport.ar
     results = []
     for gid, g in report.budget.mal.items():
-        for mid, mt in g.matetal.items():
+        for mid, mt in g.all_metrics().items():
             out = report.outcomes.matetal.get(mid)
             outcome = metric_outcome(mt, out, report.ledger)
             hist = dict(out.historik) if out else {}
             prev = hist.get(year - 1)
             higher = mt.riktning == "hogre"
             th = mt.trosklar or org.trosklar
+            if mt.information:
+                judgement = Judgement(MISSING, None, "informationsmått")
+            else:
+                judgement = judge(mt.mal, outcome, prev, higher, th.gron, th.gul, margins_of(mt, org))
+            computed, reason = None, ""
+            if out is not None and out.bedomd_status and out.skal and not mt.information:
+                computed, reason = judgement.status, out.skal
+                judgement = Judgement(Status(out.bedomd_status), judgement.share, "bedömd")
             results.append(MetricResult(
-                id=mid, goal=gid, area=g.omrade, category=mt.kategori, name=mt.namn, unit=mt.enhet,
+                id=mid, goal=gid, area=g.omrade or "", category=mt.kategori, name=mt.namn, unit=mt.enhet,
                 higher_better=higher, target=mt.mal, outcome=outcome, history=hist, previous=prev,
-                judgement=judge(mt.mal, outcome, prev, higher, th.gron, th.gul),
-                trend=trend(outcome, prev, higher)))
+                judgement=judgement, trend=trend(outcome, prev, higher), factor=g.factor_of(mid),
+                information=mt.information, computed=computed, reason=reason))
     return results
 
 
 def count(results, goal: str | None = None, area: str | None = None, category: str | None = None) -> StatusCounts:
-    """The statuses of the results that match every filter given."""
+    """The statuses of the results that match every filter given (information metrics are never counted)."""
     return StatusCounts.of(r.status for r in results
-                           if (goal is None or r.goal == goal) and (area is None or r.area == area)
+                           if not r.information and (goal is None or r.goal == goal) and (area is None or r.area == area)
                            and (category is None or r.category == category))

@@ -262,7 +262,7 @@ class TextHelpers:
                 raise _unknown(word, value, known)
 
     def _areas(self) -> set:
-        return set(self.r.project.org.omraden) | {g.omrade for g in self.r.budget.mal.values()}
+        return set(self.r.org.omraden) | {g.omrade for g in self.r.budget.mal.values() if g.omrade is not None}
 
     def _count(self, field: str, mal, omrade, kategori) -> int:
         self._known(mal, omrade, kategori)

@@ -8,7 +8,7 @@ from pydantic import Field
 from .base import MAX_NAME, Id, Strict, Text
 from .goals import Activity, ActivityOutcome, AreaAssessment, Assignment, AssignmentOutcome, Goal, MetricOutcome
 from .ledger import Committee, Post, Table
-from .organisation import Column, Section
+from .organisation import Area, Column, Section
 
 
 class Series(Strict):
@@ -37,6 +37,10 @@ class Budget(Strict):
     mal: dict[Id, Goal] = Field(default_factory=dict)
     uppdrag: dict[Id, Assignment] = Field(default_factory=dict)
     aktiviteter: dict[Id, Activity] = Field(default_factory=dict)
+    ansvariga: dict[Id, Text] = Field(default_factory=dict, description="Responsible bodies that are no committee "
+                                      "(a beredning, a council): id -> name, for assignments' `ansvar`.")
+    omraden: dict[Id, Area] | None = Field(None, description="This budget's own areas, replacing organisation.yaml's "
+                                           "for the reports that follow it (other years keep the profile's).")
 
 
 class ReportHeader(Strict):
@@ -57,6 +61,8 @@ class ReportHeader(Strict):
     diarienummer: Text | None = Field(None, description="The case number (diarienummer), for the title page.")
     sektioner: list[Section] | None = Field(None, description="This report's own section list, replacing its kind's "
                                             "(`rapporttyper.<typ>.sektioner` in organisation.yaml).")
+    jamforelse: str | None = Field(None, max_length=MAX_NAME, description="An earlier report (a file under data/outcomes/, "
+                                   "e.g. the same period a year ago) whose goal summary is shown beside this one's.")
 
 
 class Outcomes(Strict):

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Discriminator, Field, Tag
 
 from .base import Id, Strict, Text
+from .goals import Margins
 
 
 class Area(Strict):
@@ -83,6 +84,12 @@ class HeadingSection(Strict):
     lagkrav: Parts = None
 
 
+class GoalSection(Strict):
+    perspektiv: Id = Field(description="Id of a perspective whose goals, metrics and assignments are shown here "
+                                       "(e.g. the economy perspective beside the income statement).")
+    niva: int = Field(2, ge=1, le=6, description="Heading level of the perspective's heading (default 2).")
+
+
 class TextSection(Strict):
     text: Id = Field(description="Id of a report text (`texter` in the outcomes file) shown as it stands.")
     lagkrav: Parts = None
@@ -94,18 +101,20 @@ def _section_kind(entry) -> str:
     if not isinstance(entry, dict):
         return "namn"
     keys = [str(k) for k in entry]
-    for key, kind in (("tabell", "tabell"), ("rubrik", "rubrik"), ("niva", "rubrik"), ("text", "text")):
+    for key, kind in (("tabell", "tabell"), ("perspektiv", "perspektiv"), ("rubrik", "rubrik"), ("niva", "rubrik"),
+                      ("text", "text")):
         if key in keys:
             return kind
     for k in keys:
-        close = difflib.get_close_matches(k, ["tabell", "rubrik", "niva", "text"], n=1, cutoff=0.6)
+        close = difflib.get_close_matches(k, ["tabell", "perspektiv", "rubrik", "niva", "text"], n=1, cutoff=0.6)
         if close:
             return "rubrik" if close[0] == "niva" else close[0]
     return "tabell"
 
 
-Section = Annotated[Annotated[Id, Tag("namn"), Field(description="Name of a section template: templates/sektioner/<name>.md.j2.")] | Annotated[TableSection, Tag("tabell")] | Annotated[HeadingSection, Tag("rubrik")] | Annotated[TextSection, Tag("text")], Discriminator(_section_kind)]
-"""One entry of a section list: a template name, {tabell: id, text: id}, {rubrik: ..., niva: n} or {text: id}."""
+Section = Annotated[Annotated[Id, Tag("namn"), Field(description="Name of a section template: templates/sektioner/<name>.md.j2.")] | Annotated[TableSection, Tag("tabell")] | Annotated[HeadingSection, Tag("rubrik")] | Annotated[TextSection, Tag("text")] | Annotated[GoalSection, Tag("perspektiv")], Discriminator(_section_kind)]
+"""One entry of a section list: a template name, {tabell: id, text: id}, {rubrik: ..., niva: n}, {text: id} or
+{perspektiv: id, niva: n}."""
 
 
 def section_views(sections) -> list:
@@ -143,6 +152,18 @@ class Organisation(Strict):
                                           "instead of their neutral wording: malinledning (above the goal tables), "
                                           "malsammanfattning (above the summary table). Markdown with the text helpers "
                                           "(uppfyllda, delvis, antal ...).")
+    marginaler: dict[str, Margins] = Field(
+        default_factory=dict, description="Status rule by unit: metrics of this unit are judged by their distance from "
+                                          "the target in that unit (e.g. procent: {gron: 0.5, gul: 2} percentage "
+                                          "points) instead of by share of target; a metric's own `marginal` wins.")
+    uppdragsvisning: str = Field("lista", pattern="^(lista|tabell)$",
+                                 description="How the goal hierarchy (section malhierarki) shows assignments: "
+                                             "lista, or tabell with the columns `uppdragskolumner`.")
+    uppdragskolumner: list[str] | None = Field(
+        None, description="Columns of assignment tables, in order: uppdrag, ansvarig, tidplan, finansiering, status, "
+                          "analys (the comment). Default: the built-in Uppdrag | Ansvarig | Status | Kommentar.")
+    uppdragsrubriker: dict[str, Text] = Field(default_factory=dict,
+                                              description="Header text per assignment-table column.")
     kolumner: dict[Id, Column] = Field(default_factory=dict, description="Figure columns.")
     relationer: list[str] = Field(default_factory=list, description="Column relations such as 'avvikelse = utfall - budget'.")
     rapporttyper: dict[Id, ReportKind] = Field(default_factory=dict, description="Section order per report kind.")

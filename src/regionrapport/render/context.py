@@ -177,8 +177,9 @@ class Context:
         by_goal = self.results()[1]["goal"]
         for gid, g in b.mal.items():
             metrics = []
+            all_of_goal = g.all_metrics()
             for res in by_goal.get(gid, []):
-                mt, out = g.matetal[res.id], o.matetal.get(res.id)
+                mt, out = all_of_goal[res.id], o.matetal.get(res.id)
                 unit, higher = res.unit, res.higher_better
                 sw = getattr(status_words, res.status.value)
                 tr = res.trend.value if res.trend else None
@@ -198,14 +199,26 @@ class Context:
                     "trend": tr, "trend_symbol": TREND[tr][0] if tr else "", "trend_text": TREND[tr][1] if tr else "",
                     "kommentar": self.text(out.kommentar, inline=True) if out and out.kommentar else "",
                     "saknas": out.saknas if out and out.saknas else "",
+                    "information": res.information, "framgangsfaktor": res.factor,
+                    # an analyst's judgement: shown with its reason and the status the rules give
+                    "bedomd": res.overridden, "skal": self.text(res.reason, inline=True) if res.overridden else "",
+                    "beraknad_status_text": getattr(status_words, res.computed.value).text if res.computed else "",
                 }
+                if res.information:
+                    view.update(mal="", status="information", status_text="", status_symbol="", andel="")
                 metrics.append(view)
                 all_metrics.append(view)
             area = areas.setdefault(g.omrade, {"id": g.omrade, "mal": []})
-            area_def = org.omraden.get(g.omrade)
+            area_def = org.omraden.get(g.omrade) if g.omrade else None
+            factors = [{"id": fid, "namn": f.namn, "matetal": [v for v in metrics if v["framgangsfaktor"] == fid],
+                        "uppdrag": [self.assignment(k) for k in self._group(b.uppdrag, "mal").get(fid, [])]}
+                       for fid, f in g.framgangsfaktorer.items()]
             area["mal"].append({"id": gid, "namn": g.namn, "matetal": metrics, "omrade": g.omrade,
-                                "omrade_namn": area_def.namn if area_def else g.omrade,
-                                "perspektiv": g.perspektiv or (area_def.perspektiv if area_def else None)})
+                                "omrade_namn": area_def.namn if area_def else (g.omrade or ""),
+                                "perspektiv": g.perspektiv or (area_def.perspektiv if area_def else None),
+                                "egna_matetal": [v for v in metrics if v["framgangsfaktor"] is None],
+                                "framgangsfaktorer": factors,
+                                "uppdrag": [self.assignment(k) for k in self._group(b.uppdrag, "mal").get(gid, [])]})
         self._goal_views = {"omraden": areas, "matetal": all_metrics}
         return self._goal_views
 
@@ -323,11 +336,52 @@ class Context:
             "uppdrag_per_perspektiv": assignments_by_persp,
             **self.budget_views(),
             "malsammanfattning": status_rows,
+            "malhierarki": self.hierarchy_views(sections),
+            "jamforelse": self.comparison_view(),
             "texter": {k: self.text(v) for k, v in o.texter.items()},
             "serier": {k: v.model_dump() for k, v in o.serier.items()},
             "diagram": chart_views(self),  # data, caption and alt text per chart (chartdata.py); drawn by charts.py
         }
         return data
+
+    def hierarchy_views(self, sections) -> list[dict]:
+        """Perspective -> goal -> success factor -> metrics, with assignments at each level
+        (section malhierarki; `{perspektiv: id}` in the section list places one perspective
+        elsewhere, e.g. beside the income statement, and malhierarki then leaves it out)."""
+        org, b = self.org, self.r.budget
+        placed = {s.perspektiv for s in sections if getattr(s, "perspektiv", None)}
+        goals = [g for a in self.goal_views()["omraden"].values() for g in a["mal"]]
+        order = {gid: i for i, gid in enumerate(b.mal)}
+        out = []
+        for pid, pname in org.perspektiv.items():
+            mine = sorted((g for g in goals if g["perspektiv"] == pid), key=lambda g: order[g["id"]])
+            own = [self.assignment(k) for k, a in b.uppdrag.items() if a.mal is None and a.perspektiv == pid]
+            counts = G.count([r for r in self.results()[0] if r.goal in {g["id"] for g in mine}])
+            if mine or own:
+                out.append({"id": pid, "namn": pname, "mal": mine, "uppdrag": own, "placerad": pid in placed,
+                            "sammanfattning": G.summary_view(counts)})
+        return out
+
+    def comparison_view(self) -> dict | None:
+        """The earlier report's goal summary (rapport.jamforelse), computed from its own data file
+        with its own budget: what a reader compares this period's counts with."""
+        e = self.r.earlier
+        if e is None:
+            return None
+        results = G.evaluate(e)
+        view = {"id": e.id, "titel": e.outcomes.rapport.titel, "ar": e.outcomes.rapport.ar,
+                "alla": G.summary_view(G.count(results))}
+        for kat in ("verksamhet", "finansiell"):
+            view[kat] = G.summary_view(G.count(results, category=kat))
+        return view
+
+    def perspective(self, pid: str) -> dict:
+        """One perspective's hierarchy, for a `{perspektiv: id}` section."""
+        for p in self.hierarchy_views([]):
+            if p["id"] == pid:
+                return p
+        return {"id": pid, "namn": self.org.perspektiv.get(pid, pid), "mal": [], "uppdrag": [], "placerad": True,
+                "sammanfattning": G.summary_view(G.StatusCounts())}
 
     def budget_views(self) -> dict:
         """What a budget document shows: goals per perspective with their closing outcomes
@@ -366,13 +420,17 @@ class Context:
         committees = []
         for c in a.ansvar:
             c_model = b.namnder.get(c)
-            committees.append({"id": c, "namn": c_model.namn if c_model else c,
-                               "kortnamn": (c_model.kortnamn or c_model.namn) if c_model else c,
+            other = b.ansvariga.get(c)  # a responsible body that is no committee (a beredning)
+            name = c_model.namn if c_model else (other or c)
+            committees.append({"id": c, "namn": name,
+                               "kortnamn": (c_model.kortnamn or c_model.namn) if c_model else name,
                                "kommentar": self.text(out.kommentarer.get(c), inline=True) if out and out.kommentarer.get(c) else ""})
         view = {"id": aid, "text": a.text, "perspektiv": org.perspektiv.get(a.perspektiv or "", ""),
                 "omrade": a.omrade, "tidplan": a.tidplan or "", "finansiering": a.finansiering or "",
                 "status": org.uppdragsstatus.get(out.status, out.status) if out else "",
                 "kommentar": self.text(out.kommentar, inline=True) if out and out.kommentar else "",
-                "namnder": committees}
+                "namnder": committees, "ansvarig": ", ".join(c["namn"] for c in committees),
+                "analys": " ".join(x for x in ([self.text(out.kommentar, inline=True)] if out and out.kommentar else [])
+                                   + [c["kommentar"] for c in committees if c["kommentar"]])}
         self._assignment_views[aid] = view
         return view

@@ -263,6 +263,8 @@ def amounts_table(view: dict) -> str:
 
 
 def status_span(m: dict) -> str:
+    if m.get("information"):  # an information metric has no status: nothing coloured, nothing counted
+        return "Information"
     return f"[{m['status_symbol']} {m['status_text']}]{{.status-{m['status']}}}"
 
 
@@ -319,7 +321,7 @@ def make_env(project_templates: Path | None) -> Environment:
 def render_markdown(report, env: Environment | None = None) -> str:
     ctx = Context(report)
     env = env or make_env(report.project.templates_dir)
-    helpers = {"tabell": ctx.table_view, **ctx.helpers()}
+    helpers = {"tabell": ctx.table_view, "malperspektiv": ctx.perspective, **ctx.helpers()}
     env.globals.update(helpers)
     try:
         return _render(report, env, ctx.build())
