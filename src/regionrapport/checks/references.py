@@ -193,6 +193,10 @@ def committee_without_outcome(report, collector):
     stored nor derivable from its units, and no `utan_utfall` says why. A forgotten
     committee silently drops out of every total. (When only some of its units lack
     an outcome, RR111 names them.)
+    A committee whose figures in the report are deviations only (the committee or its
+    `varav` rows store figures in the outcomes file, none of them an outcome or a
+    period budget) is reported that way on purpose, and is not flagged: a table of
+    period and forecast deviations needs no `utan_utfall` on every committee.
     Fix: add the outcome under `poster` in the outcomes file, or state `utan_utfall`
     (the reason) for the committee in the budget.
     """
@@ -201,10 +205,15 @@ def committee_without_outcome(report, collector):
         return
     led, posts = report.ledger, report.posts
     misspelt = set(misspelt_posts(report).values())
+    stored = report.outcomes.poster
     for cid, c in report.budget.namnder.items():
         p = posts.get(cid)
         if p is None or c.utan_utfall or led.get(cid, "utfall") is not None or "utfall" in p.values:
             continue
+        mine = [stored[k].values() for k in (cid, *(p.varav or ())) if k in stored]
+        given = {col for values in mine for col in values}
+        if given and not given & {"utfall", "budget"}:
+            continue  # deviations only, by design (a committee table of period and forecast deviations)
         if _value_rejected(report, cid, "utfall"):
             continue  # the value is there but invalid: already reported where it stands
         rows = [r for r in p.varav if r in posts] if p.varav and p.varav_fullstandig else []

@@ -321,6 +321,8 @@ class Context:
             "org": {"namn": org.namn, "enhet": org.enhet, "farger": dict(org.farger),
                     "status": {s.value: getattr(org.status, s.value).model_dump() for s in G.STATUSES},
                     "malkolumner": list(org.malkolumner), "malrubriker": dict(org.malrubriker),
+                    "uppdragsvisning": org.uppdragsvisning, "uppdragskolumner": list(org.uppdragskolumner or []),
+                    "uppdragsrubriker": dict(org.uppdragsrubriker),
                     "texter": {k: self.text(v) for k, v in org.texter.items()}},
             "rapport": {"id": r.id, "titel": o.rapport.titel, "undertitel": o.rapport.undertitel or "",
                         "typ": o.rapport.typ, "ar": o.rapport.ar, "fg_ar": o.rapport.ar - 1,

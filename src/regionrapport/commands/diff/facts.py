@@ -77,6 +77,9 @@ def extract(report) -> Facts:  # noqa: C901 - one section per kind of fact; to s
     results = G.evaluate(report)
     for res in results:
         words = getattr(org.status, res.status.value)
+        judged = ""
+        if res.computed is not None:  # an analyst's judgement: the diff says so beside the colour
+            judged = f" (bedömd; beräknad {getattr(org.status, res.computed.value).text})"
         f.metrics[res.id] = MetricFacts(
             name=res.name, category=res.category, outcome=res.outcome,
             target=(res.target, res.higher_better) if getattr(res.target, "typ", None) == "trend" else res.target,
@@ -84,12 +87,14 @@ def extract(report) -> Facts:  # noqa: C901 - one section per kind of fact; to s
             outcome_text=fmt_metric(res.outcome, res.unit),
             target_text=fmt_target_dir(res.target, res.unit, res.higher_better),
             history_text={y: fmt_metric(v, res.unit) for y, v in res.history.items()},
-            status_text=f"{words.symbol} {words.text}")
+            status_text=f"{words.symbol} {words.text}{judged}" if not res.information else "information")
         out = o.matetal.get(res.id)
         if out and out.kommentar:
             f.texts[f"Mätetal {res.name}: kommentar"] = out.kommentar
         if out and out.saknas:
             f.texts[f"Mätetal {res.name}: varför utfall saknas"] = out.saknas
+        if out and out.skal:
+            f.texts[f"Mätetal {res.name}: skäl för bedömd status"] = out.skal
     for kat in CATEGORIES:
         f.goal_summary[kat] = G.count(results, category=kat)
     for aid, a in org.omraden.items():
