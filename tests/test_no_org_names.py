@@ -14,12 +14,12 @@ import regionrapport
 PACKAGE = Path(regionrapport.__file__).resolve().parent
 
 # Sweden's 21 regions by their distinctive names, a few of their towns that
-# have leaked into templates before, and the fictional example region.
+# have leaked into templates before, and the fictional example region and municipality.
 NAMES = [
     "Stockholm", "Uppsala", "Sörmland", "Östergötland", "Jönköping", "Kronoberg", "Kalmar", "Gotland",
     "Blekinge", "Skåne", "Halland", "Västra Götaland", "Värmland", "Örebro", "Västmanland", "Dalarna",
     "Gävleborg", "Västernorrland", "Jämtland", "Härjedalen", "Västerbotten", "Norrbotten",
-    "Växjö", "Ljungby", "Norrby",
+    "Växjö", "Ljungby", "Norrby", "Sjövalla", "Ekudden",
 ]
 PATTERN = re.compile(r"\b(" + "|".join(map(re.escape, NAMES)) + r")", re.IGNORECASE)
 TEXT_SUFFIXES = {".py", ".j2", ".typ", ".lua", ".yaml", ".yml", ".md", ".txt", ".json", ".toml"}
@@ -48,4 +48,5 @@ def test_no_organisation_name_in_the_package():
 def test_the_pattern_would_catch_one():
     assert PATTERN.search("Region Kronoberg ska stärka ...")
     assert PATTERN.search("för region norrby")
+    assert PATTERN.search("Sjövalla kommun redovisar ...")
     assert not PATTERN.search("Regionen och nämnderna")

@@ -123,11 +123,11 @@ def metric_post(report, collector):
         if calc.post is not None and calc.post not in report.posts:
             collector.add(report.budget_smap.diag((*base, "post"), "RR544",
                                                   f"Mätetal '{short(mt.namn)}': posten '{calc.post}' finns inte.",
-                                                  _close(calc.post, report.posts)))
+                                                  _close(calc.post, report.posts).strip()))
         if calc.kolumn not in report.columns:
             collector.add(report.budget_smap.diag((*base, "kolumn"), "RR544",
                                                   f"Mätetal '{short(mt.namn)}': kolumnen '{calc.kolumn}' finns inte.",
-                                                  _close(calc.kolumn, report.columns)))
+                                                  _close(calc.kolumn, report.columns).strip()))
         if calc.post is not None and calc.faktor == 0:
             collector.add(report.budget_smap.diag((*base, "faktor"), "RR544",
                                                   f"Mätetal '{short(mt.namn)}': faktorn 0 gör utfallet till 0.",
