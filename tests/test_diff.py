@@ -232,3 +232,15 @@ def test_text_output_keeps_one_line_per_change():
     text = render_text(DiffResult(Side("main", "a" * 40, "aaaaaaa"), Side("arbetskopian", None), [r]))
     assert "\x1b" not in text
     assert "    Namn falsk rad [31mröd, utfall: 1 → 2" in text.splitlines()
+
+
+def test_judged_status_and_its_reason(repo):
+    # 87,6 of 95 computes yellow; the analyst judges it red, with a reason
+    edit(repo, OUTCOMES, "  besvarade_samtal:\n    utfall: 87.6\n",
+         "  besvarade_samtal:\n    utfall: 87.6\n    bedomd_status: rod\n    skal: Svarstiderna ökade under mars.\n")
+    r = report(diff(repo, [REPORT]))
+    (s,) = r.statuses
+    assert (s["id"], s["before"], s["after"]) == ("besvarade_samtal", "gul", "rod")
+    assert s["after_text"].endswith("(bedömd; beräknad Delvis tillfredsställande)")
+    (t,) = r.texts
+    assert "skäl för bedömd status" in t["where"] and ("+", "Svarstiderna ökade under mars.") in t["words"]

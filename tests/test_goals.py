@@ -80,3 +80,44 @@ def test_status_counts_are_typed():
     c = StatusCounts.of([GREEN, GREEN, YELLOW, RED, MISSING])
     assert (c.green, c.yellow, c.red, c.missing, c.total, c.with_outcome, c.met_or_partly) == (2, 1, 1, 1, 5, 4, 3)
     assert c[YELLOW] == 1
+
+
+
+# -- margins in the metric's own unit (organisation.yaml `marginaler`, a metric's `marginal`) ---------
+def test_margins_in_percentage_points():
+    from regionrapport.model.goals import Margins
+
+    m = Margins(gron=0.5, gul=2.0)
+    # 89,6 % against 90: 0,4 points short is green within 0,5 (as a share, 99,6 %, yellow below 100 %)
+    assert judge(90, 89.6, None, True, 1.0, 0.85, m).status is GREEN
+    assert judge(90, 89.6, None, True, 1.0, 0.85).status is YELLOW
+    assert judge(90, 89.5, None, True, 1.0, 0.85, m).status is GREEN  # exactly on the margin reaches it
+    assert judge(90, 88.0, None, True, 1.0, 0.85, m).status is YELLOW
+    assert judge(90, 87.9, None, True, 1.0, 0.85, m).status is RED
+    # lower is better: sick leave 7,9 % against at most 6,5: 1,4 over -> yellow; 8,7: 2,2 over -> red
+    assert judge(AtMost(hogst=6.5), 7.9, None, False, 1.0, 0.85, m).status is YELLOW
+    assert judge(AtMost(hogst=6.5), 8.7, None, False, 1.0, 0.85, m).status is RED
+    assert judge(AtMost(hogst=6.5), 5.0, None, False, 1.0, 0.85, m).status is GREEN
+    assert judge(Range(intervall=(3, 5)), 5.4, None, True, 1.0, 0.85, m).status is GREEN  # 0,4 above the range
+    # a trend target keeps its own rule
+    assert judge(TrendTarget(typ="trend"), 5.0, 4.0, True, 1.0, 0.85, m).status is GREEN
+
+
+def test_margins_must_be_ordered():
+    import pydantic
+
+    from regionrapport.model.goals import Margins
+
+    with pytest.raises(pydantic.ValidationError):
+        Margins(gron=2.0, gul=0.5)
+
+
+def test_information_metrics_are_never_counted():
+    from regionrapport.compute.goals import Judgement, MetricResult, count
+
+    res = [MetricResult(id="a", goal="g", area="", category="verksamhet", name="A", unit="st", higher_better=True,
+                        target=None, outcome=3.0, information=True),
+           MetricResult(id="b", goal="g", area="", category="verksamhet", name="B", unit="st", higher_better=True,
+                        target=5, outcome=5.0, judgement=Judgement(GREEN))]
+    c = count(res)
+    assert (c.green, c.missing, c.total) == (1, 0, 1)
