@@ -37,6 +37,9 @@ PROJECTS = {
                          "data/outcomes/budget-2025.yaml"]),
     "norrby": (ROOT / "examples" / "region-norrby",
                ["organisation.yaml", "data/budget/budget-2025.yaml", "data/outcomes/tertial2-2025.yaml"]),
+    "sjovalla": (ROOT / "examples" / "sjovalla-kommun",
+                 ["organisation.yaml", "data/budget/budget-2026.yaml", "data/outcomes/tertial2-2026.yaml",
+                  "data/budget/budget-2025.yaml", "data/outcomes/tertial2-2025.yaml"]),
 }
 LONG = int(os.environ.get("RAPPORT_FUZZ_EXAMPLES", "0"))
 EXAMPLES = LONG or 8

@@ -170,3 +170,39 @@ def test_docx_and_pdf(sjovalla):
     text = "".join(p.extract_text() for p in pypdf.PdfReader(str(sjovalla["pdf"])).pages)
     assert "Sjövalla kommun" in text and "Tertialrapport 2 2026" in text
     assert "Demokratiberedningen" in text and "kWh/" in text and "kr/invå" in text
+
+
+def test_check_cache_sees_the_comparison_report(repo_root, tmp_path):
+    proj = tmp_path / "proj"
+    shutil.copytree(repo_root / SJOVALLA, proj, ignore=shutil.ignore_patterns("out"))
+    assert _run("check", "--project", str(proj), "tertial2-2026").returncode == 0
+    again = _run("check", "--project", str(proj), "tertial2-2026")
+    assert "1 oförändrad sedan förra kontrollen" in again.stderr
+    f = proj / "data" / "outcomes" / "tertial2-2025.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("nya_bostader: {utfall: 140}", "nya_bostader: {utfall: 100}"),
+                 encoding="utf-8")
+    changed = _run("check", "--project", str(proj), "tertial2-2026")
+    assert changed.returncode == 0 and "oförändrad" not in changed.stderr, changed.stderr
+
+
+@pytest.mark.parametrize("setting,expected", [
+    # a table without uppdragskolumner: Uppdrag | Analys
+    ("uppdragsvisning: tabell\n", "| Utreda skolorganisationen på landsbygden | En första rapport lämnas till nämnden i december. |"),
+    # a list: the responsible body, the status word and the analysis
+    ("uppdragsvisning: lista\n", "- Utreda skolorganisationen på landsbygden (Barn- och utbildningsnämnden; pågår). "
+                                 "En första rapport lämnas till nämnden i december."),
+])
+def test_assignments_as_analysis_table_or_list(repo_root, tmp_path, setting, expected):
+    proj = tmp_path / "proj"
+    shutil.copytree(repo_root / SJOVALLA, proj, ignore=shutil.ignore_patterns("out"))
+    org = proj / "organisation.yaml"
+    text = org.read_text(encoding="utf-8")
+    old = "uppdragsvisning: tabell\nuppdragskolumner: [uppdrag, tidplan, ansvarig]\n"
+    assert old in text
+    org.write_text(text.replace(old, setting), encoding="utf-8")
+    proc = _run("build", "--project", str(proj), "tertial2-2026", "--format", "md", "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    out = (tmp_path / "out" / "tertial2-2026" / "tertial2-2026.md").read_text(encoding="utf-8")
+    assert expected in out
+    if setting.endswith("tabell\n"):
+        assert table_header(out, "Uppdrag: fler elever når kunskapsmålen") == ["Uppdrag", "Analys"]
