@@ -21,6 +21,8 @@ REPORTS = [
     ("", "delar-mars-2025"),  # Kronoberg's interim report per March 2025
     ("", "budget-2025"),  # Kronoberg's budget 2025
     ("examples/region-norrby", "tertial2-2025"),  # the fictional region
+    ("examples/sjovalla-kommun", "tertial2-2026"),  # the fictional municipality: every goal shape
+    ("examples/sjovalla-kommun", "tertial2-2025"),  # ... and the report it compares with
 ]
 
 
