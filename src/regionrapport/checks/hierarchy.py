@@ -75,9 +75,8 @@ def judgement_needs_reason(report, collector):
 
 @rule("RR542", "Judged status equal to the computed one")
 def judgement_changes_nothing(report, collector):
-    """`bedomd_status` gives the status the rules compute anyway (or the metric has no
-    outcome to judge): the judgement changes nothing, yet its reason would be printed
-    as if it did.
+    """`bedomd_status` gives the status the rules compute anyway: the judgement changes
+    nothing, yet its reason would be printed as if it did.
     Fix: remove `bedomd_status` and `skal`, or correct the judged status.
     """
     from ..compute import goals as G
