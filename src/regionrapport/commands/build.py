@@ -5,7 +5,7 @@ import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..constants import FORMATS
+from ..constants import DEFAULT_FORMATS, FORMATS
 from ..diagnostics import ReportError
 from ..fingerprint import file_hash, tool_fingerprint, tree_files
 from ..project import Project
@@ -23,7 +23,7 @@ class BuildResult:
     digests: dict = field(default_factory=dict)  # Report.digests: the bytes those files held when parsed
 
 
-def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | None = None,
+def build(project: Project, report_id: str, formats=DEFAULT_FORMATS, out_root: Path | None = None,
           strict: bool = False, slots=None) -> BuildResult:
     """`slots` (commands.slots) holds this report's slot; its conversions overlap only
     when a second slot is free. None: no limit (overlap), for callers outside the CLI."""
@@ -35,7 +35,8 @@ def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | No
 
     from ..render.markdown import render_markdown
 
-    md = render_markdown(report)
+    tables: list | None = [] if "xlsx" in formats else None  # the tables as the templates wrote them
+    md = render_markdown(report, tables=tables)
     out_root = Path(out_root or project.root / "out")
     # Everything is written into a scratch folder and the finished set replaces
     # out/REPORT/ as a whole, only when every format has succeeded (commands/outdir.py):
@@ -54,6 +55,11 @@ def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | No
             charts_cache = outdir.cache_folder(out_root, "charts")  # beside the build cache's stamps
             _convert(project, report, formats, scratch, files,
                      lambda: write_charts(report, md, scratch, charts_cache), slots)
+        if tables is not None:
+            from ..render.xlsx import workbook_bytes  # openpyxl only for a build that asks for xlsx
+
+            files["xlsx"] = scratch / "rapport.xlsx"
+            files["xlsx"].write_bytes(workbook_bytes(report, md, tables))
         final = {f"{report_id}.{fmt}": files[fmt] for fmt in FORMATS if fmt in formats}
         outputs = outdir.publish(scratch, out_root, report_id, final)
         return BuildResult(report_id, outputs, warnings, inputs=list(report.files), digests=dict(report.digests))
@@ -63,7 +69,7 @@ def build(project: Project, report_id: str, formats=FORMATS, out_root: Path | No
         outdir.discard(scratch)
 
 
-def cached_build(project, report_id: str, formats=FORMATS, out_root: Path | None = None, strict: bool = False,
+def cached_build(project, report_id: str, formats=DEFAULT_FORMATS, out_root: Path | None = None, strict: bool = False,
                  force: bool = False, slots=None):
     """`commands.build.build` behind the cache: returns its BuildResult, with `skipped=True`
     (and the last build's outputs and warnings) when nothing it depends on has changed."""

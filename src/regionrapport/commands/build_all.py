@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import render_text
-from ..constants import FORMATS
+from ..constants import DEFAULT_FORMATS, FORMATS
 from .cache import replayed_warnings, stale_reason
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ def build_one(root: Path, report_id: str, formats: tuple, out_root: Path, strict
 
 
 # -- many reports --------------------------------------------------------------
-def run(root: Path, report_ids: list[str], formats=FORMATS, out_root: Path | None = None, strict: bool = False,
+def run(root: Path, report_ids: list[str], formats=DEFAULT_FORMATS, out_root: Path | None = None, strict: bool = False,
         force: bool = False, jobs: int | None = None, reporter=None) -> Summary:
     """Build the stale reports among `report_ids`, `jobs` at a time; report each as it finishes.
 

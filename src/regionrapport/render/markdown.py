@@ -318,10 +318,24 @@ def make_env(project_templates: Path | None) -> Environment:
     return env
 
 
-def render_markdown(report, env: Environment | None = None) -> str:
+def _recording(helper, kind: str, tables: list):
+    """`helper` (pipe_table or amounts_table) that also notes what it was given and wrote."""
+    def record(*args, **kwargs):
+        text = helper(*args, **kwargs)
+        tables.append({"kind": kind, "args": args, "kwargs": kwargs, "text": text})
+        return text
+    return record
+
+
+def render_markdown(report, env: Environment | None = None, tables: list | None = None) -> str:
+    """The report's Markdown. With `tables` (a list), every table a template writes with
+    pipe_table or amounts_table is appended to it as it was given (render/xlsx.py reads them)."""
     ctx = Context(report)
     env = env or make_env(report.project.templates_dir)
-    helpers = {"tabell": ctx.table_view, "malperspektiv": ctx.perspective, **ctx.helpers()}
+    helpers: dict = {"tabell": ctx.table_view, "malperspektiv": ctx.perspective, **ctx.helpers()}
+    if tables is not None:
+        helpers.update(pipe_table=_recording(pipe_table, "pipe", tables),
+                       amounts_table=_recording(amounts_table, "amounts", tables))
     env.globals.update(helpers)
     try:
         return _render(report, env, ctx.build())
@@ -338,6 +352,7 @@ def render_markdown(report, env: Environment | None = None) -> str:
         # full garbage collection (~0.4 s at 100x the example, at exit).
         for key in helpers:
             env.globals.pop(key, None)
+        env.globals.update(pipe_table=pipe_table, amounts_table=amounts_table)
 
 
 def _template_frame(e: Exception, report, default: str) -> tuple[str, int]:

@@ -1,0 +1,291 @@
+"""The report's tables as an Excel workbook (`rapport build --format xlsx`).
+
+The workbook is made from the tables the templates wrote into the Markdown
+(render/markdown.py hands over each pipe_table/amounts_table call with what it
+was given), in the order and with the captions and numbers ("Tabell 3") of the
+DOCX and PDF, which are made from the same Markdown. No figure is computed
+here: a cell is the figure the report prints, read back from the table's own
+cell text exactly as numbers.py wrote it (`−1 956`, `0,19`, `+18`, `87,6 %`,
+`3,2 kWh/m²`), stored as a number with an Excel number format that shows it the
+same way (thousands grouped, as many decimals as the report prints, percent as
+percent, a plus sign where the column has one). Anything else is text: a missing
+figure (`–`, `saknas`) stays the text "–", so a formula over it fails instead
+of reading it as zero. docs/xlsx.md describes the layout.
+
+openpyxl is imported only here, and this module only by a build that asks for xlsx.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..numbers import MINUS, NBSP
+from ..style import DEFAULT_ACCENT, FONT_FALLBACK
+from .markdown import cell_text
+from .pandoc import header_tint
+
+MAX_SHEET_NAME = 31  # Excel's limit
+_BAD_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+# A figure as numbers.py writes it: sign, digits grouped by no-break spaces, decimal comma, unit.
+_FIGURE = re.compile(r"^(?P<sign>[+" + MINUS + r"])?(?P<int>\d{1,3}(?:" + NBSP + r"\d{3})*)(?:,(?P<frac>\d+))?"
+                     r"(?:" + NBSP + r"(?P<unit>[^\d\"\s][^\"]{0,19}))?$")
+_STRONG = re.compile(r"^\*\*(?=\S)(.+?)(?<=\S)\*\*$")
+_EMPH = re.compile(r"^\*(?=\S)(.+?)(?<=\S)\*$")
+_CAPTION = re.compile(r"(?m)^: (.+)$")
+_TABLE_CAPTION = re.compile(r"(?m)^\|[^\n]*\|\n\n: ")  # a pipe table's last row, a blank line, its caption
+
+
+@dataclass
+class Cell:
+    value: float | str | None  # None: an empty cell
+    number_format: str = "General"
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    style: str = "normal"  # normal, summa, rubrik, varav, kursiv (the table model's `stil`)
+    level: int = 0  # varav depth: the label's indent
+
+
+@dataclass
+class Table:
+    number: int | None  # "Tabell n" as Word and typst number it; None: no caption
+    caption: str
+    headers: list[str]
+    numeric: list[bool]
+    rows: list[Row]
+    notes: list[str] = field(default_factory=list)
+
+
+def plain(markdown: str) -> str:
+    """A cell's Markdown as the text a reader sees (markdown.cell_text), or with its markup stripped."""
+    parsed = cell_text(markdown)
+    text = parsed[0] if parsed is not None else re.sub(r"\\(.)", r"\1", markdown.replace("**", "").replace("*", ""))
+    return " ".join(text.replace("\u00ad", "").replace("\u2003", " ").split())
+
+
+def number_format(decimals: int, percent: bool = False, unit: str = "", plus: bool = False) -> str:
+    """An Excel format code showing a figure as the report does: grouped thousands, `decimals`
+    decimals, a minus for negatives, zero without sign; percent and a unit as written after it."""
+    base = "#,##0" + ("." + "0" * decimals if decimals else "")
+    suffix = r"\ %" if percent else (' "' + unit + '"' if unit else "")
+    return f"{'+' if plus else ''}{base}{suffix};-{base}{suffix};{base}{suffix}"
+
+
+def figure(text: str) -> Cell:
+    """One cell's text as the report prints it -> a number with its format, or text."""
+    bold = italic = False
+    m = _STRONG.match(text)
+    if m:
+        bold, text = True, m.group(1)
+    else:
+        m = _EMPH.match(text)
+        if m:
+            italic, text = True, m.group(1)
+    shown = text.strip()
+    if not shown:
+        return Cell(None, bold=bold, italic=italic)
+    m = _FIGURE.match(shown)
+    if m is None:
+        return Cell(plain(shown), bold=bold, italic=italic)
+    digits = m.group("int").replace(NBSP, "") + ("." + m.group("frac") if m.group("frac") else "")
+    value = Decimal(digits) * (-1 if m.group("sign") == MINUS else 1)
+    unit = m.group("unit") or ""
+    percent = unit == "%"
+    if percent:
+        value /= 100
+    decimals = len(m.group("frac") or "")
+    fmt = number_format(decimals, percent, "" if percent else unit, m.group("sign") == "+")
+    return Cell(float(value), fmt, bold, italic)
+
+
+def _amounts_rows(view: dict) -> tuple[list[str], list[bool], list[Row]]:
+    headers = [plain(h) for h in (view["enhet"], *view["kolumner"])]
+    numeric = [False] + [not t for t in view["textkolumner"]]
+    rows = []
+    for r in view["rader"]:
+        style = r["stil"]
+        label = Cell(plain(r["label"]) if r["label"] else None, bold=style in ("summa", "rubrik"),
+                     italic=style in ("varav", "kursiv"))
+        cells = [label]
+        for text, num in zip(r["cells"], numeric[1:], strict=False):
+            cell = figure(text) if num else Cell(plain(text) or None)
+            cell.bold = cell.bold or style == "summa"
+            cell.italic = cell.italic or style == "kursiv"
+            cells.append(cell)
+        rows.append(Row(cells, style, r["niva"] if style == "varav" else 0))
+    return headers, numeric, rows
+
+
+def _pipe_rows(headers: list[str], body: list[list[str]], numeric: list[bool]) -> tuple[list[str], list[bool], list[Row]]:
+    rows = []
+    for r in body:
+        cells = [figure(c) if num else _text_cell(c) for c, num in zip(r, numeric, strict=False)]
+        filled = [c for c in cells if c.value is not None]
+        total = bool(filled) and all(c.bold for c in filled)  # a row written bold throughout: a total
+        level = len(r[0]) - len(r[0].lstrip("\u2003")) if r else 0
+        rows.append(Row(cells, "summa" if total else ("varav" if level else "normal"), level))
+    return [plain(h) for h in headers], list(numeric), rows
+
+
+def _text_cell(text: str) -> Cell:
+    cell = figure(text) if _STRONG.match(text.strip()) else Cell(plain(text) or None)
+    if cell.bold and not isinstance(cell.value, str) and cell.value is not None:
+        cell = Cell(plain(text), bold=True)  # a bold word in a text column stays a word
+    return cell
+
+
+def tables_from(markdown: str, recorded: list[dict]) -> list[Table]:
+    """The recorded tables that the Markdown shows, in its order, with their captions and numbers."""
+    captions = [m.end() for m in _TABLE_CAPTION.finditer(markdown)]
+    tables, pos = [], 0
+    for rec in recorded:
+        at = markdown.find(rec["text"], pos) if rec["text"] else -1
+        if at < 0:
+            continue  # written by the helper but not into the report
+        pos = at + len(rec["text"])
+        m = _CAPTION.match(markdown, pos + len(markdown[pos:]) - len(markdown[pos:].lstrip("\n")))
+        caption = plain(m.group(1)) if m else ""
+        number = captions.index(m.start() + 2) + 1 if m and (m.start() + 2) in captions else None
+        if rec["kind"] == "amounts":
+            view = rec["args"][0] if rec["args"] else rec["kwargs"]["view"]
+            headers, numeric, rows = _amounts_rows(view)
+            notes = [plain(n) for n in view["fotnoter"]]
+        else:
+            args = dict(zip(("headers", "rows", "numeric"), rec["args"], strict=False)) | rec["kwargs"]
+            headers, numeric, rows = _pipe_rows(args["headers"], args["rows"], args["numeric"])
+            notes = []
+        tables.append(Table(number, caption, headers, numeric, rows, notes))
+    return tables
+
+
+def sheet_names(tables: list[Table]) -> list[str]:
+    """Valid, unique sheet names of at most 31 characters: the table's number, then its caption."""
+    names: list[str] = []
+    seen = {"innehåll"}
+    for i, t in enumerate(tables, start=1):
+        prefix = f"{t.number if t.number is not None else f'T{i}'} "
+        title = _BAD_IN_SHEET_NAME.sub(" ", t.caption)
+        title = " ".join(title.split()).strip("'")
+        name = prefix + title
+        if len(name) > MAX_SHEET_NAME:  # cut at a word, and say so
+            cut = name[:MAX_SHEET_NAME - 1]
+            cut = cut[:cut.rfind(" ")] if cut.rfind(" ") > len(prefix) else cut
+            name = cut.rstrip(" ,;–-'") + "…"
+        base, n = name, 2
+        while name.lower() in seen:
+            tail = f" ({n})"
+            name, n = base[:MAX_SHEET_NAME - len(tail)] + tail, n + 1
+        seen.add(name.lower())
+        names.append(name)
+    return names
+
+
+def workbook_bytes(report, markdown: str, recorded: list[dict]) -> bytes:
+    """The workbook: an "Innehåll" sheet linking to one sheet per table; the same bytes every build."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    tables = tables_from(markdown, recorded)
+    names = sheet_names(tables)
+    o = report.outcomes.rapport
+    accent = report.org.farger.get("accent", DEFAULT_ACCENT)
+    header_fill = PatternFill("solid", fgColor=header_tint(accent).lstrip("#").upper())
+    rule = Side(style="thin", color=accent.lstrip("#").upper())
+
+    def font(**kw) -> Font:
+        return Font(name=FONT_FALLBACK, **kw)
+
+    wb = Workbook()
+    toc = wb.active
+    toc.title = "Innehåll"
+    toc["A1"] = o.titel
+    toc["A1"].font = font(bold=True, size=14)
+    toc["A2"] = f"{report.org.namn}, {o.datum.isoformat()}"
+    toc["A2"].font = font()
+    toc["A4"], toc["B4"] = "Tabell", "Rubrik"
+    for c in ("A4", "B4"):
+        toc[c].font = font(bold=True)
+        toc[c].fill = header_fill
+    for i, (t, name) in enumerate(zip(tables, names, strict=True), start=5):
+        toc.cell(i, 1, f"Tabell {t.number}" if t.number is not None else "").font = font()
+        link = toc.cell(i, 2, t.caption or name)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1", display=link.value)
+        link.font = font(color="0563C1", underline="single")
+    toc.column_dimensions["A"].width = 12
+    toc.column_dimensions["B"].width = min(90, max([len(t.caption) for t in tables] + [30]) + 2)
+    toc.freeze_panes = "A5"
+
+    for t, name in zip(tables, names, strict=True):
+        ws = wb.create_sheet(name)
+        title = f"Tabell {t.number}: {t.caption}" if t.number is not None else t.caption
+        ws.cell(1, 1, title).font = font(bold=True, size=12)
+        head = 3
+        for j, (h, num) in enumerate(zip(t.headers, t.numeric, strict=False), start=1):
+            c = ws.cell(head, j, h)
+            c.font = font(bold=True)
+            c.fill = header_fill
+            c.border = Border(top=rule, bottom=rule)
+            c.alignment = Alignment(horizontal="right" if num else "left", vertical="bottom", wrap_text=True)
+        widths = [len(h) for h in t.headers]
+        for i, row in enumerate(t.rows, start=head + 1):
+            for j, cell in enumerate(row.cells, start=1):
+                c = ws.cell(i, j, cell.value)
+                c.number_format = cell.number_format
+                c.font = font(bold=cell.bold, italic=cell.italic)
+                num = j - 1 < len(t.numeric) and t.numeric[j - 1]
+                if j == 1 and row.level:
+                    c.alignment = Alignment(indent=row.level)
+                elif num:
+                    c.alignment = Alignment(horizontal="right")
+                elif isinstance(cell.value, str) and len(cell.value) > 40:
+                    c.alignment = Alignment(wrap_text=True, vertical="top")
+                if cell.value is not None and j <= len(widths):
+                    shown = len(str(cell.value)) + (2 * row.level if j == 1 else 0) + (3 if num else 0)
+                    widths[j - 1] = max(widths[j - 1], shown)
+            if row.style == "summa":
+                for j in range(1, len(t.headers) + 1):
+                    ws.cell(i, j).border = Border(top=Side(style="thin"))
+        last = head + len(t.rows)
+        for k, note in enumerate(t.notes):
+            ws.cell(last + 2 + k, 1, note).font = font(italic=True, size=9)
+        for j, w in enumerate(widths, start=1):
+            ws.column_dimensions[ws.cell(head, j).column_letter].width = max(8, min(w + 2, 60))
+        ws.freeze_panes = ws.cell(head + 1, 2).coordinate  # header row and label column stay in view
+
+    stamp = dt.datetime.combine(o.datum, dt.time())
+    wb.properties.title = o.titel
+    wb.properties.creator = report.org.namn
+    wb.properties.language = "sv-SE"
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    wb.properties.lastModifiedBy = None
+    buf = io.BytesIO()
+    wb.save(buf)
+    return deterministic(buf.getvalue(), o.datum)
+
+
+def deterministic(data: bytes, date: dt.date) -> bytes:
+    """openpyxl's zip with every entry dated the report's date and the core properties' times
+    fixed to it: two builds of the same report give the same bytes."""
+    stamp = f"{date.isoformat()}T00:00:00Z".encode()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
+            zi = zipfile.ZipInfo(info.filename, date_time=(date.year, date.month, date.day, 0, 0, 0))
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            dst.writestr(zi, content)
+    return buf.getvalue()
