@@ -68,7 +68,7 @@ def plain(markdown: str) -> str:
     """A cell's Markdown as the text a reader sees (markdown.cell_text), or with its markup stripped."""
     parsed = cell_text(markdown)
     text = parsed[0] if parsed is not None else re.sub(r"\\(.)", r"\1", markdown.replace("**", "").replace("*", ""))
-    return " ".join(text.replace("\u00ad", "").replace("\u2003", " ").split())
+    return re.sub(r"[ \t\n\u2003]+", " ", text.replace("\u00ad", "")).strip()  # no-break spaces stay
 
 
 def number_format(decimals: int, percent: bool = False, unit: str = "", plus: bool = False) -> str:
@@ -173,7 +173,7 @@ def sheet_names(tables: list[Table]) -> list[str]:
     for i, t in enumerate(tables, start=1):
         prefix = f"{t.number if t.number is not None else f'T{i}'} "
         title = _BAD_IN_SHEET_NAME.sub(" ", t.caption)
-        title = " ".join(title.split()).strip("'")
+        title = " ".join(title.split()).strip("'")  # in a sheet name, a no-break space is a space
         name = prefix + title
         if len(name) > MAX_SHEET_NAME:  # cut at a word, and say so
             cut = name[:MAX_SHEET_NAME - 1]
