@@ -130,7 +130,8 @@ def _figures_match_markdown(built: dict) -> int:
             for cell, text in zip(row[1:], cells[1:], strict=True):
                 if cell.data_type != "n" or cell.value is None:
                     continue
-                decimals = len(cell.number_format.split(";")[0].partition(".")[2].rstrip(r"\ %\""))
+                places = re.search(r"\.(0+)", cell.number_format.split(";")[0])
+                decimals = len(places.group(1)) if places else 0
                 shown = (fmt_percent(100 * cell.value, decimals) if "%" in cell.number_format
                          else fmt_number(cell.value, decimals))
                 assert shown in text.replace("*", ""), (ws.title, label, shown, text)

@@ -188,79 +188,95 @@ def sheet_names(tables: list[Table]) -> list[str]:
     return names
 
 
+class _Styles:
+    """The workbook's few looks, in the organisation's accent colour (openpyxl imported by the caller)."""
+
+    def __init__(self, accent: str):
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        self.Alignment, self.Border, self.Font, self.Side = Alignment, Border, Font, Side
+        self.header_fill = PatternFill("solid", fgColor=header_tint(accent).lstrip("#").upper())
+        self.rule = Side(style="thin", color=accent.lstrip("#").upper())
+
+    def font(self, **kw):
+        return self.Font(name=FONT_FALLBACK, **kw)
+
+
+def _contents(ws, report, tables: list[Table], names: list[str], st: _Styles) -> None:
+    """The first sheet: the report's title, then each table's number and caption, linked to its sheet."""
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    o = report.outcomes.rapport
+    ws.title = "Innehåll"
+    ws["A1"] = o.titel
+    ws["A1"].font = st.font(bold=True, size=14)
+    ws["A2"] = f"{report.org.namn}, {o.datum.isoformat()}"
+    ws["A2"].font = st.font()
+    ws["A4"], ws["B4"] = "Tabell", "Rubrik"
+    for c in ("A4", "B4"):
+        ws[c].font = st.font(bold=True)
+        ws[c].fill = st.header_fill
+    for i, (t, name) in enumerate(zip(tables, names, strict=True), start=5):
+        ws.cell(i, 1, f"Tabell {t.number}" if t.number is not None else "").font = st.font()
+        link = ws.cell(i, 2, t.caption or name)
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1", display=link.value)
+        link.font = st.font(color="0563C1", underline="single")
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["B"].width = min(90, max([len(t.caption) for t in tables] + [30]) + 2)
+    ws.freeze_panes = "A5"
+
+
+HEAD = 3  # the header row: caption on row 1, a blank row, then the table
+
+
+def _table_sheet(ws, t: Table, st: _Styles) -> None:
+    """One table: caption above, header row (styled, frozen with the label column), body, footnotes below."""
+    ws.cell(1, 1, f"Tabell {t.number}: {t.caption}" if t.number is not None else t.caption).font = st.font(
+        bold=True, size=12)
+    for j, (h, num) in enumerate(zip(t.headers, t.numeric, strict=False), start=1):
+        c = ws.cell(HEAD, j, h)
+        c.font = st.font(bold=True)
+        c.fill = st.header_fill
+        c.border = st.Border(top=st.rule, bottom=st.rule)
+        c.alignment = st.Alignment(horizontal="right" if num else "left", vertical="bottom", wrap_text=True)
+    widths = [len(h) for h in t.headers]
+    for i, row in enumerate(t.rows, start=HEAD + 1):
+        for j, cell in enumerate(row.cells, start=1):
+            c = ws.cell(i, j, cell.value)
+            c.number_format = cell.number_format
+            c.font = st.font(bold=cell.bold, italic=cell.italic)
+            num = j - 1 < len(t.numeric) and t.numeric[j - 1]
+            if j == 1 and row.level:
+                c.alignment = st.Alignment(indent=row.level)
+            elif num:
+                c.alignment = st.Alignment(horizontal="right")
+            elif isinstance(cell.value, str) and len(cell.value) > 40:
+                c.alignment = st.Alignment(wrap_text=True, vertical="top")
+            if cell.value is not None and j <= len(widths):
+                shown = len(str(cell.value)) + (2 * row.level if j == 1 else 0) + (3 if num else 0)
+                widths[j - 1] = max(widths[j - 1], shown)
+        if row.style == "summa":
+            for j in range(1, len(t.headers) + 1):
+                ws.cell(i, j).border = st.Border(top=st.Side(style="thin"))
+    for k, note in enumerate(t.notes):
+        ws.cell(HEAD + len(t.rows) + 2 + k, 1, note).font = st.font(italic=True, size=9)
+    for j, w in enumerate(widths, start=1):
+        ws.column_dimensions[ws.cell(HEAD, j).column_letter].width = max(8, min(w + 2, 60))
+    ws.freeze_panes = ws.cell(HEAD + 1, 2).coordinate  # header row and label column stay in view
+
+
 def workbook_bytes(report, markdown: str, recorded: list[dict]) -> bytes:
     """The workbook: an "Innehåll" sheet linking to one sheet per table; the same bytes every build."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.worksheet.hyperlink import Hyperlink
 
     tables = tables_from(markdown, recorded)
     names = sheet_names(tables)
     o = report.outcomes.rapport
-    accent = report.org.farger.get("accent", DEFAULT_ACCENT)
-    header_fill = PatternFill("solid", fgColor=header_tint(accent).lstrip("#").upper())
-    rule = Side(style="thin", color=accent.lstrip("#").upper())
-
-    def font(**kw) -> Font:
-        return Font(name=FONT_FALLBACK, **kw)
-
+    st = _Styles(report.org.farger.get("accent", DEFAULT_ACCENT))
     wb = Workbook()
-    toc = wb.active
-    toc.title = "Innehåll"
-    toc["A1"] = o.titel
-    toc["A1"].font = font(bold=True, size=14)
-    toc["A2"] = f"{report.org.namn}, {o.datum.isoformat()}"
-    toc["A2"].font = font()
-    toc["A4"], toc["B4"] = "Tabell", "Rubrik"
-    for c in ("A4", "B4"):
-        toc[c].font = font(bold=True)
-        toc[c].fill = header_fill
-    for i, (t, name) in enumerate(zip(tables, names, strict=True), start=5):
-        toc.cell(i, 1, f"Tabell {t.number}" if t.number is not None else "").font = font()
-        link = toc.cell(i, 2, t.caption or name)
-        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1", display=link.value)
-        link.font = font(color="0563C1", underline="single")
-    toc.column_dimensions["A"].width = 12
-    toc.column_dimensions["B"].width = min(90, max([len(t.caption) for t in tables] + [30]) + 2)
-    toc.freeze_panes = "A5"
-
+    _contents(wb.active, report, tables, names, st)
     for t, name in zip(tables, names, strict=True):
-        ws = wb.create_sheet(name)
-        title = f"Tabell {t.number}: {t.caption}" if t.number is not None else t.caption
-        ws.cell(1, 1, title).font = font(bold=True, size=12)
-        head = 3
-        for j, (h, num) in enumerate(zip(t.headers, t.numeric, strict=False), start=1):
-            c = ws.cell(head, j, h)
-            c.font = font(bold=True)
-            c.fill = header_fill
-            c.border = Border(top=rule, bottom=rule)
-            c.alignment = Alignment(horizontal="right" if num else "left", vertical="bottom", wrap_text=True)
-        widths = [len(h) for h in t.headers]
-        for i, row in enumerate(t.rows, start=head + 1):
-            for j, cell in enumerate(row.cells, start=1):
-                c = ws.cell(i, j, cell.value)
-                c.number_format = cell.number_format
-                c.font = font(bold=cell.bold, italic=cell.italic)
-                num = j - 1 < len(t.numeric) and t.numeric[j - 1]
-                if j == 1 and row.level:
-                    c.alignment = Alignment(indent=row.level)
-                elif num:
-                    c.alignment = Alignment(horizontal="right")
-                elif isinstance(cell.value, str) and len(cell.value) > 40:
-                    c.alignment = Alignment(wrap_text=True, vertical="top")
-                if cell.value is not None and j <= len(widths):
-                    shown = len(str(cell.value)) + (2 * row.level if j == 1 else 0) + (3 if num else 0)
-                    widths[j - 1] = max(widths[j - 1], shown)
-            if row.style == "summa":
-                for j in range(1, len(t.headers) + 1):
-                    ws.cell(i, j).border = Border(top=Side(style="thin"))
-        last = head + len(t.rows)
-        for k, note in enumerate(t.notes):
-            ws.cell(last + 2 + k, 1, note).font = font(italic=True, size=9)
-        for j, w in enumerate(widths, start=1):
-            ws.column_dimensions[ws.cell(head, j).column_letter].width = max(8, min(w + 2, 60))
-        ws.freeze_panes = ws.cell(head + 1, 2).coordinate  # header row and label column stay in view
-
+        _table_sheet(wb.create_sheet(name), t, st)
     stamp = dt.datetime.combine(o.datum, dt.time())
     wb.properties.title = o.titel
     wb.properties.creator = report.org.namn
