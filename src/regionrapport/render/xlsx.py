@@ -224,6 +224,7 @@ def _contents(ws, report, tables: list[Table], names: list[str], st: _Styles) ->
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = min(90, max([len(t.caption) for t in tables] + [30]) + 2)
     ws.freeze_panes = "A5"
+    _print_setup(ws)
 
 
 HEAD = 3  # the header row: caption on row 1, a blank row, then the table
@@ -250,8 +251,6 @@ def _table_sheet(ws, t: Table, st: _Styles) -> None:
                 c.alignment = st.Alignment(indent=row.level)
             elif num:
                 c.alignment = st.Alignment(horizontal="right")
-            elif isinstance(cell.value, str) and len(cell.value) > 40:
-                c.alignment = st.Alignment(wrap_text=True, vertical="top")
             if cell.value is not None and j <= len(widths):
                 shown = len(str(cell.value)) + (2 * row.level if j == 1 else 0) + (3 if num else 0)
                 widths[j - 1] = max(widths[j - 1], shown)
@@ -260,9 +259,40 @@ def _table_sheet(ws, t: Table, st: _Styles) -> None:
                 ws.cell(i, j).border = st.Border(top=st.Side(style="thin"))
     for k, note in enumerate(t.notes):
         ws.cell(HEAD + len(t.rows) + 2 + k, 1, note).font = st.font(italic=True, size=9)
+    widths = [max(8, min(w + 2, 60)) for w in widths]
     for j, w in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(HEAD, j).column_letter].width = max(8, min(w + 2, 60))
+        ws.column_dimensions[ws.cell(HEAD, j).column_letter].width = w
+    _wrap_long_texts(ws, t, widths, st)
     ws.freeze_panes = ws.cell(HEAD + 1, 2).coordinate  # header row and label column stay in view
+    _print_setup(ws, landscape=len(t.headers) > 5)
+    ws.print_title_rows = f"{HEAD}:{HEAD}"  # the header row on every printed page
+
+
+def _wrap_long_texts(ws, t: Table, widths: list[int], st: _Styles) -> None:
+    """A text longer than its column wraps, and its row is made tall enough for the lines."""
+    for i, row in enumerate(t.rows, start=HEAD + 1):
+        lines = 1
+        for j, cell in enumerate(row.cells[:len(widths)], start=1):
+            if isinstance(cell.value, str) and len(cell.value) > widths[j - 1] - 1:
+                c = ws.cell(i, j)
+                c.alignment = st.Alignment(wrap_text=True, vertical="top", indent=c.alignment.indent)
+                lines = max(lines, -(-len(cell.value) // max(1, widths[j - 1] - 4)))
+        if lines > 1:
+            ws.row_dimensions[i].height = 14 * lines
+            for j in range(1, len(widths) + 1):  # the row's figures at the top beside the text
+                c = ws.cell(i, j)
+                if not c.alignment.wrap_text:
+                    c.alignment = st.Alignment(horizontal=c.alignment.horizontal, indent=c.alignment.indent,
+                                               vertical="top")
+
+
+def _print_setup(ws, landscape: bool = False) -> None:
+    """Printed on A4, as wide as the page and as long as it takes."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
 
 
 def workbook_bytes(report, markdown: str, recorded: list[dict]) -> bytes:
