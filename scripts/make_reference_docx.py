@@ -286,6 +286,7 @@ def main() -> None:
     doc.core_properties.title = "Referensdokument"
     doc.core_properties.author = "regionrapport"
     doc.core_properties.revision = 1
+    doc.core_properties.language = "sv-SE"  # the document language in the properties too, as in the styles
     buf = io.BytesIO()
     doc.save(buf)
     data = strip_core_dates(normalised_zip(buf.getvalue()))

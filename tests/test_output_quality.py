@@ -301,7 +301,7 @@ def test_organisation_brings_its_own_logo_and_colours(project_copy, tmp_path):
     z = zipfile.ZipFile(files[".docx"])
     assert any(n.startswith("word/media/logotyp") for n in z.namelist())
     first = d.sections[0].first_page_header._element.xml
-    assert "<w:drawing>" in first and 'descr="Logotyp"' in first
+    assert "<w:drawing>" in first and 'descr="Logotyp för Region Kronoberg"' in first
 
     first_page = pypdf.PdfReader(files[".pdf"]).pages[0]
     assert first_page["/Resources"].get("/XObject"), "the logo is on the title page"

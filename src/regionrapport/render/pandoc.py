@@ -162,7 +162,7 @@ def personalise_reference(style: Style, organisation: str, title: str, date: dt.
             if PLACEHOLDERS["logotyp"] in xml:
                 if style.logo is not None and style.logo.suffix.lower() in (".png", ".jpg", ".jpeg"):
                     rid, _media = _add_logo(entries, order, name, style.logo)
-                    logo_xml = _drawing(rid, *_image_size_cm(style.logo))
+                    logo_xml = _drawing(rid, *_image_size_cm(style.logo), descr=f"Logotyp för {organisation}")
                     xml = _replace_run(xml, PLACEHOLDERS["logotyp"], logo_xml)
                 else:
                     xml = _replace_run(xml, PLACEHOLDERS["logotyp"], "")
@@ -265,15 +265,17 @@ def image_pixels(path: Path) -> tuple[int, int]:
                                   "Spara logotypen som PNG eller JPEG.")])
 
 
-def _drawing(rid: str, cx: int, cy: int) -> str:
+def _drawing(rid: str, cx: int, cy: int, descr: str = "Logotyp") -> str:
+    """The logo as an inline picture; `descr` is its alternative text (docPr and the picture's own)."""
+    alt = escape(descr).replace('"', "&quot;")
     return (
         '<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0" '
         'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
-        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="9001" name="Logotyp" descr="Logotyp"/>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="9001" name="Logotyp" descr="{alt}"/>'
         '<a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
         '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
         '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-        '<pic:nvPicPr><pic:cNvPr id="0" name="Logotyp"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:nvPicPr><pic:cNvPr id="0" name="Logotyp" descr="{alt}"/><pic:cNvPicPr/></pic:nvPicPr>'
         f'<pic:blipFill><a:blip xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
         f'r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
         f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
@@ -432,14 +434,16 @@ def _table(m: re.Match, following: str) -> str:
 
 
 def docx_document(xml: str) -> str:
-    """document.xml: rows that cannot split; short tables (and their footnotes) kept on one page."""
+    """document.xml: rows that cannot split; short tables (and their footnotes) kept on one page;
+    row headers marked; pictures described in both their places."""
     parts, pos = [], 0
     for m in re.finditer(r"<w:tbl>.*?</w:tbl>", xml, flags=re.S):
         parts.append(xml[pos:m.start()])
-        parts.append(_table(m, xml[m.end():m.end() + 80]))
+        parts.append(_row_headers(_table(m, xml[m.end():m.end() + 80])))
         pos = m.end()
     parts.append(xml[pos:])
     xml = "".join(parts)
+    xml = _picture_descriptions(xml)
     # all footnote paragraphs of a table but the last stay with the next one
     return re.sub(r'(<w:p><w:pPr><w:pStyle w:val="Tabellnot" />)(?=(?:(?!</w:p>).)*</w:p><w:p><w:pPr><w:pStyle '
                   r'w:val="Tabellnot")', r"\1<w:keepNext/>", xml, flags=re.S)
@@ -505,10 +509,63 @@ def docx_fonts(entries: dict, order: list) -> None:
 
 
 def house_docx(entries: dict, order: list) -> None:
-    """pandoc's DOCX parts with the settings, row properties and embedded fonts above."""
+    """pandoc's DOCX parts with the settings, row properties, accessibility and embedded fonts above."""
     entries["word/settings.xml"] = docx_settings(entries["word/settings.xml"].decode("utf-8")).encode("utf-8")
     entries["word/document.xml"] = docx_document(entries["word/document.xml"].decode("utf-8")).encode("utf-8")
+    core = entries.get("docProps/core.xml", b"").decode("utf-8")
+    lang = re.search(r"<dc:language>([^<]+)</dc:language>", core)
+    entries["word/styles.xml"] = docx_language(entries["word/styles.xml"].decode("utf-8"),
+                                               lang.group(1) if lang else LANGUAGE).encode("utf-8")
     docx_fonts(entries, order)
+
+
+# -- accessibility (lag 2018:1937, EN 301 549): what a screen reader and Word's checker read ----
+LANGUAGE = "sv-SE"  # the document language when the metadata names none (metadata.md.j2 sets lang)
+
+
+def docx_language(xml: str, lang: str) -> str:
+    """styles.xml: the document defaults' language is the document's, so Word and a screen
+    reader speak and spell-check the text as Swedish (an own reference document may say en-US)."""
+    tag = f'<w:lang w:val="{lang}" w:eastAsia="{lang}" w:bidi="ar-SA"/>'
+    if "<w:docDefaults" not in xml:
+        xml = re.sub(r"(<w:styles\b[^>]*>)", lambda m: m.group(1) + "<w:docDefaults/>", xml, count=1)
+    xml = re.sub(r"<w:docDefaults\s*/>", "<w:docDefaults></w:docDefaults>", xml, count=1)
+    if not re.search(r"<w:rPrDefault\b", xml):
+        xml = xml.replace("<w:docDefaults>", "<w:docDefaults><w:rPrDefault/>", 1)
+    xml = re.sub(r"<w:rPrDefault\s*/>", "<w:rPrDefault></w:rPrDefault>", xml, count=1)
+    if not re.search(r"<w:rPrDefault>\s*<w:rPr", xml):
+        xml = xml.replace("<w:rPrDefault>", "<w:rPrDefault><w:rPr></w:rPr>", 1)
+
+    def set_lang(m: re.Match) -> str:
+        rpr = re.sub(r"<w:lang\b[^>]*/>", "", m.group(2))
+        return m.group(1) + rpr + tag + m.group(3)
+    return re.sub(r"(<w:rPrDefault>\s*<w:rPr>)(.*?)(</w:rPr>)", set_lang, xml, count=1, flags=re.S)
+
+
+def _picture_descriptions(xml: str) -> str:
+    """A picture's own name and description (pic:cNvPr) carry its alternative text too, not the
+    file name pandoc puts there: a tool that reads the picture rather than the drawing finds it."""
+    def one(m: re.Match) -> str:
+        drawing = m.group(0)
+        alt = re.search(r'<wp:docPr\b[^>]*\bdescr="([^"]*)"', drawing)
+        if alt is None:
+            return drawing
+        return re.sub(r'(<pic:cNvPr\b[^>]*?\bdescr=")[^"]*(")', lambda c: c.group(1) + alt.group(1) + c.group(2),
+                      drawing)
+    return re.sub(r"<w:drawing>.*?</w:drawing>", one, xml, flags=re.S)
+
+
+def _row_headers(table: str) -> str:
+    """A table whose first column names its rows (left-aligned text, not figures) says so:
+    tblLook's firstColumn, Word's "First column" (the header row is pandoc's, w:tblHeader)."""
+    first_cell = re.search(r"<w:tc>.*?</w:tc>", table, flags=re.S)
+    if first_cell is None or '<w:jc w:val="right"' in first_cell.group(0):
+        return table
+
+    def look(m: re.Match) -> str:
+        tag = re.sub(r'w:firstColumn="0"', 'w:firstColumn="1"', m.group(0))
+        return re.sub(r'w:val="([0-9A-Fa-f]{4})"', lambda v: f'w:val="{int(v.group(1), 16) | 0x0080:04X}"', tag)
+    return re.sub(r"<w:tblLook\b[^>]*/>", look, table, count=1)
 
 
 def _status_meta(style: Style) -> list[str]:
