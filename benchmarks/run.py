@@ -29,6 +29,8 @@ one run and are what docs/performance.md reports.
    into the example report (--dry-run, so every run does the same work) / a plain read of
    the same file line by line in Python, the floor of any reader. Target: at most 5 s,
    memory bounded: the peak RSS of the import is reported beside the file's size.
+7. `rapport build --format md,xlsx` / `--format md` (both --force), for the example and the
+   largest synthetic organisation: what the Excel workbook adds to a build.
 """
 from __future__ import annotations
 
@@ -423,6 +425,29 @@ class Bench:
         return r
 
 
+    # 7 ------------------------------------------------------------------------
+    def xlsx(self) -> list[Result]:
+        """The workbook's cost: `--format md,xlsx` against `--format md`, both --force, for the
+        example and for the largest synthetic organisation (its tables grow with the committees)."""
+        out = []
+        size = max(self.scales)
+        big = self.work / f"xlsx-{size}x"
+        shutil.rmtree(big, ignore_errors=True)
+        big_report = generate.generate(big, size)["report"]
+        for key, proj, report, what in (("xlsx", self.proj, REPORT, REPORT),
+                                        (f"xlsx_{size}x", big, big_report, f"the synthetic organisation at {size}×")):
+            r = Result(key, f"7. `rapport build --format md,xlsx --force`, {what} / the same with `--format md`",
+                       target="(information)")
+            md = [self.rapport, "build", report, "--format", "md", *self.force()]
+            both = [self.rapport, "build", report, "--format", "md,xlsx", *self.force()]
+            r.ours, r.base = paired(lambda cmd=both, d=proj: run(cmd, d, self.env),
+                                    lambda cmd=md, d=proj: run(cmd, d, self.env), self.repeat, warmup=not self.quick)
+            r.note = f"the workbook adds {(r.ours - r.base) * 1000:.0f} ms"
+            r.judge()
+            out.append(r)
+        return out
+
+
 # -- output ----------------------------------------------------------------------
 def import_bench(work: Path, proj: Path, rapport: str, env: dict, repeat: int, n_trans: int) -> Result:
     """Measurement 6: a year's SIE 4 file through `rapport import`, against a plain read of it."""
@@ -490,7 +515,7 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="smoke run: one run each, no warm-up, tiny sizes")
     ap.add_argument("--scales", default="1,10,30,100", help="synthetic sizes for measurement 4 (default 1,10,30,100)")
     ap.add_argument("--reports", type=int, default=20, help="reports for measurement 5 (default 20)")
-    ap.add_argument("--only", default="1,2,3,4,5,6", help="which measurements to run, e.g. 1,3")
+    ap.add_argument("--only", default="1,2,3,4,5,6,7", help="which measurements to run, e.g. 1,3")
     ap.add_argument("--trans", type=int, default=1_000_000, help="#TRANS lines of the SIE file of measurement 6")
     ap.add_argument("--json", type=Path, help="also write the results as JSON here")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder (its path is printed)")
@@ -520,7 +545,8 @@ def main(argv=None) -> int:
         bare = None
         steps = [(1, b.full_build), (1, lambda: b.cold_build(bare)), (2, b.check), (3, lambda: b.noop(full)),
                  (4, b.scaling), (5, b.parallel),
-                 (6, lambda: import_bench(work, b.proj, b.rapport, b.env, args.repeat, args.trans))]
+                 (6, lambda: import_bench(work, b.proj, b.rapport, b.env, args.repeat, args.trans)),
+                 (7, b.xlsx)]
         for num, fn in steps:
             if num not in only:
                 continue

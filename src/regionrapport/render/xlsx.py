@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..numbers import MINUS, NBSP
-from ..style import DEFAULT_ACCENT, FONT_FALLBACK
+from ..style import DEFAULT_ACCENT
 from .markdown import cell_text
 from .pandoc import header_tint
 
@@ -189,17 +189,33 @@ def sheet_names(tables: list[Table]) -> list[str]:
 
 
 class _Styles:
-    """The workbook's few looks, in the organisation's accent colour (openpyxl imported by the caller)."""
+    """The workbook's few looks, in the organisation's accent colour, each made once: a style
+    object per cell cost most of the workbook's time (openpyxl imported by the caller)."""
 
     def __init__(self, accent: str):
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-        self.Alignment, self.Border, self.Font, self.Side = Alignment, Border, Font, Side
+        self._alignment, self._font = Alignment, Font
+        self._made: dict = {}
         self.header_fill = PatternFill("solid", fgColor=header_tint(accent).lstrip("#").upper())
-        self.rule = Side(style="thin", color=accent.lstrip("#").upper())
+        rule = Side(style="thin", color=accent.lstrip("#").upper())
+        self.header_border = Border(top=rule, bottom=rule)
+        self.total_border = Border(top=Side(style="thin"))
 
-    def font(self, **kw):
-        return self.Font(name=FONT_FALLBACK, **kw)
+    def font(self, bold: bool = False, italic: bool = False, size: float = 11, **kw):
+        """Excel's default typeface (Calibri 11), bold, italic or larger."""
+        key = ("font", bold, italic, size, tuple(sorted(kw.items())))
+        if key not in self._made:
+            self._made[key] = self._font(name="Calibri", size=size, bold=bold, italic=italic, **kw)
+        return self._made[key]
+
+    def align(self, horizontal: str | None = None, vertical: str | None = None, wrap: bool = False,
+              indent: int = 0):
+        key = ("align", horizontal, vertical, wrap, indent)
+        if key not in self._made:
+            self._made[key] = self._alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap or None,
+                                              indent=indent)
+        return self._made[key]
 
 
 def _contents(ws, report, tables: list[Table], names: list[str], st: _Styles) -> None:
@@ -230,60 +246,65 @@ def _contents(ws, report, tables: list[Table], names: list[str], st: _Styles) ->
 HEAD = 3  # the header row: caption on row 1, a blank row, then the table
 
 
+def _widths(t: Table) -> list[int]:
+    """Column widths in characters: the longest entry, within 8 to 60 (a longer text wraps)."""
+    widths = [len(h) for h in t.headers]
+    for row in t.rows:
+        for j, cell in enumerate(row.cells[:len(widths)]):
+            if cell.value is not None:
+                num = t.numeric[j] if j < len(t.numeric) else False
+                shown = len(str(cell.value)) + (2 * row.level if j == 0 else 0) + (3 if num else 0)
+                widths[j] = max(widths[j], shown)
+    return [max(8, min(w + 2, 60)) for w in widths]
+
+
+def _lines(row: Row, widths: list[int]) -> int:
+    """How many lines the row's longest wrapped text takes."""
+    lines = 1
+    for j, cell in enumerate(row.cells[:len(widths)]):
+        if isinstance(cell.value, str) and len(cell.value) > widths[j] - 1:
+            lines = max(lines, -(-len(cell.value) // max(1, widths[j] - 4)))
+    return lines
+
+
 def _table_sheet(ws, t: Table, st: _Styles) -> None:
     """One table: caption above, header row (styled, frozen with the label column), body, footnotes below."""
-    ws.cell(1, 1, f"Tabell {t.number}: {t.caption}" if t.number is not None else t.caption).font = st.font(
-        bold=True, size=12)
+    caption = f"Tabell {t.number}: {t.caption}" if t.number is not None else t.caption
+    ws.cell(1, 1, caption).font = st.font(bold=True, size=12)
+    widths = _widths(t)
     for j, (h, num) in enumerate(zip(t.headers, t.numeric, strict=False), start=1):
         c = ws.cell(HEAD, j, h)
         c.font = st.font(bold=True)
         c.fill = st.header_fill
-        c.border = st.Border(top=st.rule, bottom=st.rule)
-        c.alignment = st.Alignment(horizontal="right" if num else "left", vertical="bottom", wrap_text=True)
-    widths = [len(h) for h in t.headers]
+        c.border = st.header_border
+        c.alignment = st.align("right" if num else "left", "bottom", wrap=True)
     for i, row in enumerate(t.rows, start=HEAD + 1):
+        lines = _lines(row, widths)
+        if lines > 1:
+            ws.row_dimensions[i].height = 15 * lines
+        top = "top" if lines > 1 else None  # figures beside a wrapped text stand on its first line
         for j, cell in enumerate(row.cells, start=1):
             c = ws.cell(i, j, cell.value)
-            c.number_format = cell.number_format
-            c.font = st.font(bold=cell.bold, italic=cell.italic)
-            num = j - 1 < len(t.numeric) and t.numeric[j - 1]
-            if j == 1 and row.level:
-                c.alignment = st.Alignment(indent=row.level)
-            elif num:
-                c.alignment = st.Alignment(horizontal="right")
-            if cell.value is not None and j <= len(widths):
-                shown = len(str(cell.value)) + (2 * row.level if j == 1 else 0) + (3 if num else 0)
-                widths[j - 1] = max(widths[j - 1], shown)
-        if row.style == "summa":
-            for j in range(1, len(t.headers) + 1):
-                ws.cell(i, j).border = st.Border(top=st.Side(style="thin"))
+            if cell.number_format != "General":
+                c.number_format = cell.number_format
+            if cell.bold or cell.italic:
+                c.font = st.font(bold=cell.bold, italic=cell.italic)
+            text = isinstance(cell.value, str)
+            num = j <= len(t.numeric) and t.numeric[j - 1]
+            wrap = text and j <= len(widths) and len(str(cell.value)) > widths[j - 1] - 1
+            indent = row.level if j == 1 else 0
+            horizontal = "right" if num and text else None  # a "–" among figures stands where they do
+            if wrap or indent or horizontal or top:
+                c.alignment = st.align(horizontal, top, wrap, indent)
+            if row.style == "summa":
+                c.border = st.total_border
     for k, note in enumerate(t.notes):
         ws.cell(HEAD + len(t.rows) + 2 + k, 1, note).font = st.font(italic=True, size=9)
-    widths = [max(8, min(w + 2, 60)) for w in widths]
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[ws.cell(HEAD, j).column_letter].width = w
-    _wrap_long_texts(ws, t, widths, st)
     ws.freeze_panes = ws.cell(HEAD + 1, 2).coordinate  # header row and label column stay in view
     _print_setup(ws, landscape=len(t.headers) > 5)
     ws.print_title_rows = f"{HEAD}:{HEAD}"  # the header row on every printed page
-
-
-def _wrap_long_texts(ws, t: Table, widths: list[int], st: _Styles) -> None:
-    """A text longer than its column wraps, and its row is made tall enough for the lines."""
-    for i, row in enumerate(t.rows, start=HEAD + 1):
-        lines = 1
-        for j, cell in enumerate(row.cells[:len(widths)], start=1):
-            if isinstance(cell.value, str) and len(cell.value) > widths[j - 1] - 1:
-                c = ws.cell(i, j)
-                c.alignment = st.Alignment(wrap_text=True, vertical="top", indent=c.alignment.indent)
-                lines = max(lines, -(-len(cell.value) // max(1, widths[j - 1] - 4)))
-        if lines > 1:
-            ws.row_dimensions[i].height = 14 * lines
-            for j in range(1, len(widths) + 1):  # the row's figures at the top beside the text
-                c = ws.cell(i, j)
-                if not c.alignment.wrap_text:
-                    c.alignment = st.Alignment(horizontal=c.alignment.horizontal, indent=c.alignment.indent,
-                                               vertical="top")
 
 
 def _print_setup(ws, landscape: bool = False) -> None:
