@@ -30,7 +30,7 @@ bytecode: $(STAMP)
 	@$(BIN)/python -m compileall -q src/regionrapport
 
 report: bytecode
-	$(BIN)/rapport build delar-mars-2025
+	$(BIN)/rapport build delar-mars-2025 --format md,docx,pdf,xlsx
 
 check: bytecode
 	$(BIN)/rapport check --all

@@ -6,7 +6,7 @@ was given), in the order and with the captions and numbers ("Tabell 3") of the
 DOCX and PDF, which are made from the same Markdown. No figure is computed
 here: a cell is the figure the report prints, read back from the table's own
 cell text exactly as numbers.py wrote it (`−1 956`, `0,19`, `+18`, `87,6 %`,
-`3,2 kWh/m²`), stored as a number with an Excel number format that shows it the
+`47 mnkr`), stored as a number with an Excel number format that shows it the
 same way (thousands grouped, as many decimals as the report prints, percent as
 percent, a plus sign where the column has one). Anything else is text: a missing
 figure (`–`, `saknas`) stays the text "–", so a formula over it fails instead
