@@ -156,3 +156,24 @@ def test_norrby_and_the_budget(tmp_path):
     assert _figures_match_markdown(norrby) > 20
     budget = _build(ROOT, "budget-2025", tmp_path / "b")
     assert _figures_match_markdown(budget) > 50
+
+
+def test_texts_from_a_pull_request_stay_text(project_copy, tmp_path):
+    """A name starting with '=' is text, never a formula; a quote in a caption and a control
+    character in a name neither break the links nor the file."""
+    budget = project_copy / "data" / "budget" / "budget-2025.yaml"
+    budget.write_text(budget.read_text(encoding="utf-8").replace(
+        "    namn: Trafiknämnd\n", '    namn: "=HYPERLINK(\\"http://example.org\\";\\"Trafik\\")\\x07"\n', 1), encoding="utf-8")
+    report = project_copy / "data" / "outcomes" / "delar-mars-2025.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace(
+        "    rubrik: Resultat per nämnd\n", "    rubrik: Nämndernas 'resultat' [per] nämnd\n", 1), encoding="utf-8")
+    wb = openpyxl.load_workbook(_build(project_copy, "delar-mars-2025", tmp_path)["xlsx"])
+    ws = sheet(wb, "Nämndernas 'resultat' [per] nämnd (mnkr)")
+    assert "'" in ws.title and "[" not in ws.title
+    cell = next(r[0] for r in ws.iter_rows(min_row=4) if str(r[0].value).startswith("=HYPERLINK"))
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://example.org";"Trafik")'
+    toc = wb.worksheets[0]
+    link = next(c.hyperlink.location for c in toc["B"] if c.hyperlink is not None and "resultat" in c.value)
+    assert link == "'" + ws.title.replace("'", "''") + "'!A1"
+    with zipfile.ZipFile(_build(project_copy, "delar-mars-2025", tmp_path / "again")["xlsx"]) as z:
+        assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))

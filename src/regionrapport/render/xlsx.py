@@ -29,6 +29,9 @@ from .markdown import cell_text
 from .pandoc import header_tint
 
 MAX_SHEET_NAME = 31  # Excel's limit
+MAX_CELL_TEXT = 32767  # Excel's limit of a cell's text
+# C0 control characters other than tab and line breaks: not allowed in the file's XML (openpyxl refuses them)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BAD_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 # A figure as numbers.py writes it: sign, digits grouped by no-break spaces, decimal comma, unit.
 _FIGURE = re.compile(r"^(?P<sign>[+" + MINUS + r"])?(?P<int>\d{1,3}(?:" + NBSP + r"\d{3})*)(?:,(?P<frac>\d+))?"
@@ -68,7 +71,8 @@ def plain(markdown: str) -> str:
     """A cell's Markdown as the text a reader sees (markdown.cell_text), or with its markup stripped."""
     parsed = cell_text(markdown)
     text = parsed[0] if parsed is not None else re.sub(r"\\(.)", r"\1", markdown.replace("**", "").replace("*", ""))
-    return re.sub(r"[ \t\n\u2003]+", " ", text.replace("\u00ad", "")).strip()  # no-break spaces stay
+    text = _CONTROL.sub("", text.replace("\u00ad", ""))
+    return re.sub(r"[ \t\n\u2003]+", " ", text).strip()[:MAX_CELL_TEXT]  # no-break spaces stay
 
 
 def number_format(decimals: int, percent: bool = False, unit: str = "", plus: bool = False) -> str:
@@ -224,18 +228,17 @@ def _contents(ws, report, tables: list[Table], names: list[str], st: _Styles) ->
 
     o = report.outcomes.rapport
     ws.title = "Innehåll"
-    ws["A1"] = o.titel
-    ws["A1"].font = st.font(bold=True, size=14)
-    ws["A2"] = f"{report.org.namn}, {o.datum.isoformat()}"
-    ws["A2"].font = st.font()
+    _put(ws, 1, 1, plain(o.titel)).font = st.font(bold=True, size=14)
+    _put(ws, 2, 1, plain(f"{report.org.namn}, {o.datum.isoformat()}")).font = st.font()
     ws["A4"], ws["B4"] = "Tabell", "Rubrik"
     for c in ("A4", "B4"):
         ws[c].font = st.font(bold=True)
         ws[c].fill = st.header_fill
     for i, (t, name) in enumerate(zip(tables, names, strict=True), start=5):
         ws.cell(i, 1, f"Tabell {t.number}" if t.number is not None else "").font = st.font()
-        link = ws.cell(i, 2, t.caption or name)
-        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1", display=link.value)
+        link = _put(ws, i, 2, t.caption or name)
+        quoted = name.replace("'", "''")  # a quote inside a quoted sheet name is doubled
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!A1", display=link.value)
         link.font = st.font(color="0563C1", underline="single")
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = min(90, max([len(t.caption) for t in tables] + [30]) + 2)
@@ -267,13 +270,22 @@ def _lines(row: Row, widths: list[int]) -> int:
     return lines
 
 
+def _put(ws, row: int, col: int, value):
+    """A cell with a value; a text is text even where it starts with '=' (openpyxl would make
+    it a formula, and a name from a pull request must never become one: =HYPERLINK, =WEBSERVICE)."""
+    c = ws.cell(row, col, value)
+    if c.data_type == "f":
+        c.data_type = "s"
+    return c
+
+
 def _table_sheet(ws, t: Table, st: _Styles) -> None:
     """One table: caption above, header row (styled, frozen with the label column), body, footnotes below."""
     caption = f"Tabell {t.number}: {t.caption}" if t.number is not None else t.caption
-    ws.cell(1, 1, caption).font = st.font(bold=True, size=12)
+    _put(ws, 1, 1, caption).font = st.font(bold=True, size=12)
     widths = _widths(t)
     for j, (h, num) in enumerate(zip(t.headers, t.numeric, strict=False), start=1):
-        c = ws.cell(HEAD, j, h)
+        c = _put(ws, HEAD, j, h)
         c.font = st.font(bold=True)
         c.fill = st.header_fill
         c.border = st.header_border
@@ -284,7 +296,7 @@ def _table_sheet(ws, t: Table, st: _Styles) -> None:
             ws.row_dimensions[i].height = 15 * lines
         top = "top" if lines > 1 else None  # figures beside a wrapped text stand on its first line
         for j, cell in enumerate(row.cells, start=1):
-            c = ws.cell(i, j, cell.value)
+            c = _put(ws, i, j, cell.value)
             if cell.number_format != "General":
                 c.number_format = cell.number_format
             if cell.bold or cell.italic:
@@ -299,7 +311,7 @@ def _table_sheet(ws, t: Table, st: _Styles) -> None:
             if row.style == "summa":
                 c.border = st.total_border
     for k, note in enumerate(t.notes):
-        ws.cell(HEAD + len(t.rows) + 2 + k, 1, note).font = st.font(italic=True, size=9)
+        _put(ws, HEAD + len(t.rows) + 2 + k, 1, note).font = st.font(italic=True, size=9)
     for j, w in enumerate(widths, start=1):
         ws.column_dimensions[ws.cell(HEAD, j).column_letter].width = w
     ws.freeze_panes = ws.cell(HEAD + 1, 2).coordinate  # header row and label column stay in view
@@ -329,8 +341,8 @@ def workbook_bytes(report, markdown: str, recorded: list[dict]) -> bytes:
     for t, name in zip(tables, names, strict=True):
         _table_sheet(wb.create_sheet(name), t, st)
     stamp = dt.datetime.combine(o.datum, dt.time())
-    wb.properties.title = o.titel
-    wb.properties.creator = report.org.namn
+    wb.properties.title = plain(o.titel)
+    wb.properties.creator = plain(report.org.namn)
     wb.properties.language = "sv-SE"
     wb.properties.created = stamp
     wb.properties.modified = stamp
