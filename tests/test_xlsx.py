@@ -177,3 +177,35 @@ def test_texts_from_a_pull_request_stay_text(project_copy, tmp_path):
     assert link == "'" + ws.title.replace("'", "''") + "'!A1"
     with zipfile.ZipFile(_build(project_copy, "delar-mars-2025", tmp_path / "again")["xlsx"]) as z:
         assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_a_full_disk_while_writing_the_workbook_leaves_the_old_outputs(project_copy, monkeypatch):
+    """The workbook is written into the scratch folder like every format: a failure leaves out/REPORT whole."""
+    import errno
+    import os
+
+    from click.testing import CliRunner
+
+    from regionrapport.cli import main
+
+    def build():
+        return CliRunner().invoke(main, ["build", "delar-mars-2025", "--format", "md,xlsx", "--project",
+                                         str(project_copy)])
+
+    assert build().exit_code == 0
+    out = project_copy / "out" / "delar-mars-2025"
+    old = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert set(old) == {"delar-mars-2025.md", "delar-mars-2025.xlsx"}
+    f = project_copy / "data" / "outcomes" / "delar-mars-2025.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("    utfall: -1048", "    utfall: -1049", 1), encoding="utf-8")
+    real = Path.write_bytes
+
+    def write_bytes(self, data):
+        if self.name == "rapport.xlsx":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    r = build()
+    assert r.exit_code == 2 and "RR641" in r.stderr and "Traceback" not in r.output, r.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == old
