@@ -148,16 +148,20 @@ def _text_cell(text: str) -> Cell:
 
 def tables_from(markdown: str, recorded: list[dict]) -> list[Table]:
     """The recorded tables that the Markdown shows, in its order, with their captions and numbers."""
-    captions = [m.end() for m in _TABLE_CAPTION.finditer(markdown)]
+    # Word and typst number the captioned tables in order: the n-th caption is "Tabell n"
+    numbers = {m.end() - 2: n for n, m in enumerate(_TABLE_CAPTION.finditer(markdown), start=1)}
     tables, pos = [], 0
     for rec in recorded:
         at = markdown.find(rec["text"], pos) if rec["text"] else -1
         if at < 0:
             continue  # written by the helper but not into the report
         pos = at + len(rec["text"])
-        m = _CAPTION.match(markdown, pos + len(markdown[pos:]) - len(markdown[pos:].lstrip("\n")))
+        start = pos
+        while markdown.startswith("\n", start):  # the blank line between a table and its caption
+            start += 1
+        m = _CAPTION.match(markdown, start)
         caption = plain(m.group(1)) if m else ""
-        number = captions.index(m.start() + 2) + 1 if m and (m.start() + 2) in captions else None
+        number = numbers.get(m.start()) if m else None
         if rec["kind"] == "amounts":
             view = rec["args"][0] if rec["args"] else rec["kwargs"]["view"]
             headers, numeric, rows = _amounts_rows(view)
