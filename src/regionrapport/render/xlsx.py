@@ -254,7 +254,7 @@ HEAD = 3  # the header row: caption on row 1, a blank row, then the table
 
 
 def _widths(t: Table) -> list[int]:
-    """Column widths in characters: the longest entry, within 8 to 60 (a longer text wraps)."""
+    """Column widths in characters: the longest entry, within 8 to 60, 70 for the labels (a longer text wraps)."""
     widths = [len(h) for h in t.headers]
     for row in t.rows:
         for j, cell in enumerate(row.cells[:len(widths)]):
@@ -262,7 +262,7 @@ def _widths(t: Table) -> list[int]:
                 num = t.numeric[j] if j < len(t.numeric) else False
                 shown = len(str(cell.value)) + (2 * row.level if j == 0 else 0) + (3 if num else 0)
                 widths[j] = max(widths[j], shown)
-    return [max(8, min(w + 2, 60)) for w in widths]
+    return [max(8, min(w + 2, 70 if j == 0 else 60)) for j, w in enumerate(widths)]
 
 
 def _lines(row: Row, widths: list[int]) -> int:
