@@ -151,9 +151,11 @@ def test_identical_bytes_on_rebuild(built, tmp_path):
         assert b"2025-04-24T00:00:00Z" in z.read("docProps/core.xml")
 
 
-def test_norrby_and_the_budget(tmp_path):
+def test_norrby_sjovalla_and_the_budget(tmp_path):
     norrby = _build(ROOT / "examples" / "region-norrby", "tertial2-2025", tmp_path / "n")
     assert _figures_match_markdown(norrby) > 20
+    sjovalla = _build(ROOT / "examples" / "sjovalla-kommun", "tertial2-2026", tmp_path / "s")
+    assert _figures_match_markdown(sjovalla) > 20
     budget = _build(ROOT, "budget-2025", tmp_path / "b")
     assert _figures_match_markdown(budget) > 50
 
