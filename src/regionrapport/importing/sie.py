@@ -38,11 +38,33 @@ _TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|(\{)|(\})|([^\s"{}]+)')
 _AMOUNT = re.compile(r"^-?\d+(?:\.\d+)?$")
 _DATE = re.compile(r"^\d{8}$")
 _UNESCAPE = re.compile(r"\\(.)")
-# The common #TRANS line, taken without the general tokenizer (1 000 000 of them in a year's file).
-# One match per line of a block of whole lines: a #TRANS line (the common shape: account,
-# object list, amount, optional date, anything after) in groups 1-5, any other line in group 6.
-_LINES = re.compile(rb'^[ \t]*#TRANS[ \t]+(\d+)[ \t]+\{([^{}"\n]*(?:"(?:[^"\\\n]|\\.)*"[^{}"\n]*)*)\}[ \t]+'
-                    rb'(-?\d+)(?:\.(\d\d?))?(?:[ \t]+(\d{8}))?(?:[ \t][^\n]*)?\r?$|^([^\n]*)$', re.M)
+# The hot path. A year's file is a million #TRANS lines and, around every ten of them, a
+# #VER line, a '{' and a '}'. One regular expression runs over each block of whole lines
+# (findall), one match per line, and takes the common shapes of those four records apart
+# in C; every other line, and any of the four in an unusual shape (a quoted account or
+# amount, three decimals, a list or a malformed field in the date's place, lower case,
+# ...), comes out whole in the last group and goes through the full tokenizer (_Reader.line).
+# The fast shapes are only those on which both ways say the same: tests/test_sie_fastpath.py
+# reads tricky files both ways and compares.
+_F = rb'(?>"(?:[^"\\\n]|\\.)*+"|[^\s"{}]++)'  # one field as tokens() reads it: quoted, or bare
+# Possessive and atomic (*+, ++, (?>...)): no shape needs a backtrack here, and not trying one
+# halves the time of the expression.
+_LINES = re.compile(
+    # 1-6: #TRANS account {objects} amount [date | "date" | ""] [more fields]; of the date, its month
+    rb'^[ \t]*+#TRANS[ \t]++(\d++)[ \t]++\{([^{}"\n]*+(?:"(?:[^"\\\n]|\\.)*+"[^{}"\n]*+)*+)\}[ \t]++(-?\d++)(?:\.(\d\d?))?+'
+    rb'(?:[ \t]++(?:(\d{6})\d\d|"(\d{6})\d\d"|"")(?:[ \t]++' + _F + rb')*+)?+[ \t]*+\r?$'
+    # 7: a line of only '{' or '}'
+    rb'|^[ \t]*+([{}])[ \t]*+\r?$'
+    # 8: #VER series number date [more fields]: its date
+    rb'|^[ \t]*+#VER[ \t]++' + _F + rb'[ \t]++' + _F + rb'[ \t]++(\d{8})(?:[ \t]++' + _F + rb')*+[ \t]*+\r?$'
+    # 9: any other line
+    rb'|^([^\n]*)$', re.M)
+# A line that is not PC8 (UTF-8 with a character outside ASCII, or Latin-1 åäö) has a byte
+# from 0xC0 up (a UTF-8 lead byte, or Ä Å Ö ä å ö é É ü Ü in Latin-1); Swedish text in PC8
+# has none (ä is 0x84, ö 0x94 ...). A block without one needs no line-by-line check.
+_NOT_PC8 = re.compile(rb"[\xc0-\xff]")
+# The öre of an amount's decimals as written: "" -> "00", "5" -> "50", "45" -> "45".
+_ORE = {d: d.ljust(2, b"0") for d in [b""] + [str(i).encode() for i in range(10)] + [f"{i:02d}".encode() for i in range(100)]}
 _CP437_SWEDISH = frozenset(b"\x84\x86\x8e\x8f\x94\x99\x81\x9a\x82\x90")
 _LATIN1_SWEDISH = frozenset(b"\xc4\xc5\xd6\xe4\xe5\xf6\xe9\xc9\xfc\xdc")
 
@@ -131,10 +153,15 @@ def _encoding_problem(raw: bytes) -> str | None:
     return None
 
 
-def read_sie(path: Path, display: str, orgnr: str | None = None) -> LedgerData:
-    """Read a SIE 4 file into sums. Raises ReportError naming file:line on a bad file."""
+def read_sie(path: Path, display: str, orgnr: str | None = None, *, fast: bool = True) -> LedgerData:
+    """Read a SIE 4 file into sums. Raises ReportError naming file:line on a bad file.
+
+    `fast=False` reads every line with the full tokenizer: slower, the same result (the
+    tests compare the two)."""
     data = LedgerData(display)
     reader = _Reader(data, display, orgnr)
+    if not fast:
+        reader.lines = reader.lines_slow  # type: ignore[method-assign]
     try:
         f = open(path, "rb")  # noqa: SIM115 - opened apart from `with f:` below, for its own message
     except OSError as e:
@@ -177,8 +204,9 @@ class _Reader:
         self.trans_years: set[int] = set()
         self.psaldo_totals: dict[tuple, Decimal] = {}
         self.trans_sums: dict[tuple, int] = {}  # (month, account, object list) as bytes -> öre
-        self.trans_lines: dict[tuple, int] = {}  # where each was first seen, for messages
-        self.trans_months: set[bytes] = set()
+        self.trans_objects: dict[bytes, list[tuple[int, str]]] = {}  # each object list as written, parsed once
+        self.trans_months: set[bytes] = set()  # months checked against #RAR
+        self.ver_months: set[bytes] = set()
         self.max_trans_keys = 65536
         self.ver_month = b""
         self.saw_record = False
@@ -219,7 +247,7 @@ class _Reader:
         if not stripped.startswith("#"):
             self.fail(no, "RR801", f"Raden börjar inte med en etikett (#...): «{stripped[:60]}».",
                       "Varje rad i en SIE-fil är en post som börjar med #, eller { } runt en verifikation.")
-        label, _, rest = stripped.partition(" ")
+        label, _, rest = stripped.replace("\t", " ", 1).partition(" ")  # a blank or a tab after the label
         label = label.upper()
         if label not in KNOWN:
             self.fail(no, "RR803", f"Okänd post {label} i SIE-filen.",
@@ -240,43 +268,85 @@ class _Reader:
     def lines(self, block: bytes, no: int) -> int:
         """Read a block of whole lines (no final newline); returns the number of the last one.
 
-        The hot path (a year's file has a million #TRANS lines) stays in this loop: a
-        transaction's fields stay bytes and are summed in öre per (month, account, object
-        list) as they stand; finish() parses each distinct object list once and spreads
-        the sums on accounts and objects.
+        The hot path stays in this loop: a transaction's fields stay bytes and are summed
+        in öre per (month, account, object list as written); a new sum checks its month
+        and object list once (_new_sum), and finish() spreads the sums on accounts and
+        objects. #VER, '{' and '}' are kept here too (a third of a year's lines).
         """
+        if not block.isascii() and _NOT_PC8.search(block):
+            return self.lines_slow(block, no)  # some line is not PC8: each line says which
         sums = self.trans_sums
-        months = self.trans_months
+        ore_of = _ORE
         in_ver = self.in_ver
-        for account, objs, whole, frac, date, other in _LINES.findall(block):
+        ver_month = self.ver_month
+        for account, objs, whole, frac, month, qmonth, brace, ver_date, other in _LINES.findall(block):
             no += 1
-            if not account:
-                self.line(other, no)  # every other record, and a #TRANS of an unusual shape
-                in_ver = self.in_ver
-                continue
-            if not in_ver:
-                self.fail(no, "RR801", "#TRANS utanför ett verifikationsblock.",
-                          "En #TRANS-rad står mellan { och } efter en #VER.")
-            month = date[:6] if date else self.ver_month
-            if month not in months:
-                self.year_of(month.decode("ascii"), no)
-                months.add(month)
-            ore = int(whole + (frac or b"").ljust(2, b"0"))
-            key = (month, account, objs)
-            prev = sums.get(key)
-            if prev is None:
-                if len(sums) >= self.max_trans_keys:
-                    self.data.too_many(no)
-                    self.max_trans_keys += 65536
-                sums[key] = ore
-                self.trans_lines[key] = no
+            if account:
+                if not in_ver:
+                    self._trans_outside(no)
+                key = (month or qmonth or ver_month, account, objs)
+                try:
+                    sums[key] += int(whole + ore_of[frac])
+                except KeyError:
+                    self._new_sum(key, int(whole + ore_of[frac]), no)
+            elif brace:
+                if brace == b"{":
+                    if not self.pending_ver:
+                        self.fail(no, "RR801", "'{' utan #VER före.", "Ett verifikationsblock börjar med en #VER-rad.")
+                    self.pending_ver, self.ver_open_line = 0, no
+                    in_ver = self.in_ver = True
+                else:
+                    if not in_ver:
+                        self.fail(no, "RR801", "'}' utan öppnat verifikationsblock.")
+                    in_ver = self.in_ver = False
+            elif ver_date:
+                if in_ver:
+                    self.fail(self.ver_open_line, "RR801", "Verifikationsblocket som börjar här stängs aldrig med '}'.",
+                              "Filen är troligen avkortad; exportera den igen.")
+                ver_month = self.ver_month = ver_date[:6]
+                if ver_month not in self.ver_months:
+                    self.year_of(ver_month.decode("ascii"), no)
+                    self.ver_months.add(ver_month)
+                self.ver_date = ver_date.decode("ascii")
+                self.pending_ver = no
             else:
-                sums[key] = prev + ore
+                self.line(other, no)  # every other record, and the four above in an unusual shape
+                in_ver = self.in_ver
+                ver_month = self.ver_month
         return no
+
+    def lines_slow(self, block: bytes, no: int) -> int:
+        """The same as lines(), each line through the full tokenizer."""
+        for raw in block.split(b"\n"):
+            no += 1
+            self.line(raw, no)
+        return no
+
+    def _trans_outside(self, no: int) -> NoReturn:
+        if self.pending_ver:
+            self.fail(self.pending_ver, "RR801", "#VER följs inte av '{' på nästa rad.")
+        self.fail(no, "RR801", "#TRANS utanför ett verifikationsblock.",
+                  "En #TRANS-rad står mellan { och } efter en #VER.")
+
+    def _new_sum(self, key: tuple[bytes, bytes, bytes], ore: int, no: int) -> None:
+        """The first transaction of a (month, account, object list): check what is new in it."""
+        month, _, objs = key
+        if objs not in self.trans_objects:
+            try:
+                self.trans_objects[objs] = _objects(tokens("{" + objs.decode("cp437") + "}")[0])
+            except ValueError as e:
+                self.fail(no, "RR801", f"Felaktig #TRANS-rad: {e}.",
+                          "Jämför med SIE-formatet (sie.se); filen kan vara avkortad eller handredigerad.")
+        if month not in self.trans_months:
+            self.year_of(month.decode("ascii"), no)
+            self.trans_months.add(month)
+        if len(self.trans_sums) >= self.max_trans_keys:
+            self.data.too_many(no)
+            self.max_trans_keys += 65536
+        self.trans_sums[key] = ore
 
     def _spread_transactions(self) -> None:
         d = self.data
-        parsed: dict[bytes, list] = {}
         for (month_b, account_b, objs_b), ore in self.trans_sums.items():
             amt = Decimal(ore).scaleb(-2)
             month, account = month_b.decode("ascii"), account_b.decode("ascii")
@@ -284,15 +354,7 @@ class _Reader:
             self.trans_years.add(y)
             key = (UTFALL, y, month, account)
             d.totals[key] = d.totals.get(key, 0) + amt
-            if not objs_b.strip():
-                continue
-            pairs = parsed.get(objs_b)
-            if pairs is None:
-                try:
-                    pairs = parsed[objs_b] = _objects(tokens("{" + objs_b.decode("cp437") + "}")[0])
-                except ValueError as e:
-                    self.fail(self.trans_lines[(month_b, account_b, objs_b)], "RR801", f"Felaktig #TRANS-rad: {e}.")
-            for dim, obj in pairs:
+            for dim, obj in self.trans_objects[objs_b]:
                 k = (UTFALL, y, month, account, dim, obj)
                 d.objects[k] = d.objects.get(k, 0) + amt
 
