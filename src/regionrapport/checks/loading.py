@@ -96,7 +96,9 @@ Fix: correct the figure that is wrong.
 """)
 documented("RR205", "Column relation does not hold", """
 A post stores all terms of a column relation (e.g. avvikelse = utfall - budget)
-and they disagree beyond rounding.
+and they disagree beyond rounding. A relation that holds when the printed figures
+kept against their parts (`tryckt_avviker`) are read as their parts give them is
+not this error but RR532's warning.
 Fix: store two of the figures and let the tool derive the third.
 """)
 documented("RR620", "Number out of range", """

@@ -94,8 +94,12 @@ def published_deviation(report, collector):
     """A printed total disagrees with the sum of its parts, and the post says why it
     is reproduced anyway (`tryckt_avviker: {column: reason}`), e.g. to print a
     report exactly as the region published it. The printed figure is shown and used
-    downstream, and the table gets a footnote saying what the parts give. A warning,
-    so that it stays visible in every check; reported through RR200.
+    downstream, and the table gets a footnote saying what the parts give. A column
+    tied to it by a relation follows it (a total's forecast deviation is its kept
+    forecast minus its budget); where the source prints that column too, as the
+    parts give it, the relation that fails only by the kept figure is this warning
+    as well, not RR205. A warning, so that it stays visible in every check; reported
+    through RR200.
     Fix: nothing, if the published figure is to be reproduced. Otherwise correct the
     figure and remove the column from `tryckt_avviker`.
     """

@@ -13,7 +13,8 @@ When the parts give nothing, a `kontroll` alternative computes (and checks) the
 figure; a printed figure that nothing can check is reported. A printed figure
 that disagrees with its parts is an error, unless the post marks it as
 published knowingly (`tryckt_avviker`): then it is shown as published, with a
-warning and a footnote saying what the parts give.
+warning and a footnote saying what the parts give; a column related to it
+follows it (_follows), and a relation that fails only by it is that warning too.
 
 `null` is "–" (nothing: it counts as zero, so a budget of "–" gives a deviation
 equal to the outcome). `saknas` is a figure not yet known: every sum and
@@ -22,7 +23,7 @@ relation with it as a term is missing too, and shows "–".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from ..constants import EPS
@@ -185,6 +186,7 @@ class Ledger:
             for c in r.columns:
                 self._rel_by_col.setdefault(c, []).append(r)
         self._fmt = fmt or fmt_plain
+        self._by_parts: Ledger | None = None  # the ledger without the kept printed figures (_holds_by_parts)
 
     # -- public -------------------------------------------------------------
     def get(self, pid: str, col: str) -> Val | None:
@@ -292,6 +294,9 @@ class Ledger:
                 if got is None:
                     return Val(float(p.tryckt[col]), self.unit_tol, "tryckt") if col in p.tryckt else None
                 return self._printed(p, col, got, "relation")
+        kept = self._from_kept(p, col) if p.tryckt_avviker else None
+        if kept is not None:
+            return kept
         if p.summa is not None:
             return self._printed(p, col, self._sum(p.summa, col), "summa")
         if p.varav and p.varav_fullstandig:
@@ -311,6 +316,50 @@ class Ledger:
             # A printed figure with nothing to derive it from is simply a figure.
             return Val(float(p.tryckt[col]), self.unit_tol, "tryckt")
         return None
+
+    def _from_kept(self, p: PostDef, col: str) -> Val | None:
+        """A printed figure kept against its parts (tryckt_avviker) is used downstream:
+        a column tied to it by a relation follows it, not the parts, so that the post's
+        figures agree as published (_follows says which column that is)."""
+        if col in p.tryckt:
+            return None
+        for rel in self._rel_by_col.get(col, ()):
+            if self._follows(p, rel, col):
+                got = self._solve(p.id, rel, col)
+                if got is not None and got != MISSING:
+                    return self._printed(p, col, got, "relation")
+        return None
+
+    def _follows(self, p: PostDef, rel: Relation, col: str) -> bool:
+        """Whether p's col is derived by `rel` from a printed figure of p kept against its
+        parts: of the relation's columns p neither stores nor prints, the one that p's
+        parts derive by a relation too (a deviation follows its forecast; a budget the
+        parts store does not, and neither does a column the parts leave ambiguous)."""
+        if rel.ratio or not any(c != col and c in p.tryckt_avviker for c in rel.columns):
+            return False
+        open_ = [c for c in rel.columns if c not in p.values and c not in p.tryckt]
+        return [c for c in open_ if self._by_relation_below(p, c)] == [col]
+
+    def _by_relation_below(self, p: PostDef, col: str) -> bool:
+        """Whether every post p's col adds up from derives it by a relation (not stored or
+        printed anywhere below p, and a relation names the column)."""
+        if not self._rel_by_col.get(col):
+            return False
+        todo, seen = [p], {p.id}
+        while todo:
+            q = todo.pop()
+            if col in q.values or col in q.tryckt:
+                return False
+            refs = [parse_term(t)[1] for t in q.summa] if q.summa is not None else (
+                list(q.varav) if q.varav and q.varav_fullstandig else [])
+            for r in refs:
+                part = self.posts.get(r)
+                if part is None:
+                    return False
+                if r not in seen:
+                    seen.add(r)
+                    todo.append(part)
+        return True
 
     def _stored(self, stored) -> Val:
         if stored is None:
@@ -422,13 +471,18 @@ class Ledger:
                 f"Markerat i 'tryckt_avviker' ({reason}); en fotnot i tabellen anger vad delarna ger.",
                 Where("tryckt", col), "warning"))
             return Val(printed, self.unit_tol, "tryckt", computed, avviker=reason)
+        hint = ("Rätta den tryckta summan eller den delsiffra som är fel; ta bort 'tryckt' om källan räknat fel, "
+                "eller ange skälet under 'tryckt_avviker' för att återge källans siffra.")
+        by_parts = self._parts_ledger()
+        theirs = by_parts.get(p.id, col) if by_parts is not None else None
+        if theirs is not None and theirs.how not in (MISSING, BLANK) and abs(printed - theirs.v) <= tol + EPS:
+            hint += (f" Källans {self._fmt(printed)} bygger på vad delarna ger, inte på de tryckta siffror som "
+                     f"återges mot sina delar ('tryckt_avviker'): ange skälet under 'tryckt_avviker' även här "
+                     f"för att återge den.")
         self.findings.append(Finding(
             "RR201", p.id, col,
             f"{self.name(p.id)}, {col}: tryckt värde {self._fmt(printed)} men {parts} ger {self._fmt(computed)} "
-            f"(diff {self._fmt(diff)}, tolerans {self._fmt(tol)})",
-            "Rätta den tryckta summan eller den delsiffra som är fel; ta bort 'tryckt' om källan räknat fel, "
-            "eller ange skälet under 'tryckt_avviker' för att återge källans siffra.",
-            Where("tryckt", col)))
+            f"(diff {self._fmt(diff)}, tolerans {self._fmt(tol)})", hint, Where("tryckt", col)))
         return Val(computed, self.unit_tol, how, computed)
 
     def _from_controls(self, p: PostDef, col: str):
@@ -524,6 +578,34 @@ class Ledger:
             out += op + self.name(ref)
         return out
 
+    def _parts_ledger(self) -> Ledger | None:
+        """The ledger as the parts have it: every printed figure kept against its parts
+        (tryckt_avviker) left out. Made once, and only when some post keeps one."""
+        if self._by_parts is None:
+            if not any(q.tryckt_avviker for q in self.posts.values()):
+                return None
+            posts = {pid: replace(q, tryckt={c: v for c, v in q.tryckt.items() if c not in q.tryckt_avviker},
+                                  tryckt_avviker={}) if q.tryckt_avviker else q
+                     for pid, q in self.posts.items()}
+            self._by_parts = Ledger(posts, self.relations, self.unit_tol, self._fmt)
+        return self._by_parts
+
+    def _holds_by_parts(self, p: PostDef, rel: Relation) -> bool:
+        """Whether a relation that fails on p holds when every printed figure kept against
+        its parts (tryckt_avviker) is replaced by what its parts give."""
+        other = self._parts_ledger()
+        if other is None:
+            return False
+        vals: dict[str, Val] = {}
+        for c in rel.columns:
+            v = other.get(p.id, c)
+            if v is None or v.how == MISSING:
+                return False
+            vals[c] = v
+        lhs = vals[rel.target].v
+        rhs = sum(s * vals[c].v for s, c in rel.terms)
+        return abs(lhs - rhs) <= sum(v.tol for v in vals.values()) + EPS
+
     def _check_relations(self, p: PostDef) -> None:
         for rel in self.relations:
             if rel.ratio:
@@ -539,6 +621,22 @@ class Ledger:
             rhs = sum(s * vals[c].v for s, c in rel.terms)
             tol = sum(v.tol for v in vals.values())
             if abs(lhs - rhs) > tol + EPS:
+                if self._holds_by_parts(p, rel):
+                    # Only the published figures kept against their parts (tryckt_avviker)
+                    # break it: a warning at the post that keeps one, nothing downstream
+                    # (that post's RR532 already says the printed figure is used there).
+                    marked = next((c for c in rel.columns if c in p.tryckt_avviker), None)
+                    if marked is not None:
+                        self.findings.append(Finding(
+                            "RR532", p.id, marked,
+                            f"{self.name(p.id)}: {rel.target} är {self._fmt(lhs)} men "
+                            f"{rel.text.split('=', 1)[1].strip()} ger {self._fmt(rhs)} med det tryckta värdet i "
+                            f"{marked}, som visas som publicerat; med delarnas värde stämmer relationen",
+                            f"Markerat i 'tryckt_avviker' ({p.tryckt_avviker[marked]}); fotnoten i tabellen "
+                            f"anger vad delarna ger. Relationens övriga tryckta siffror följer delarna, som i källan; en "
+                            f"siffra i relationen som inte anges under 'tryckt' räknas fram ur den tryckta.",
+                            Where("tryckt", marked), "warning"))
+                    continue
                 given = next((c for c in [rel.target, *(c for _, c in rel.terms)] if c in p.values), rel.target)
                 self.findings.append(Finding(
                     "RR205", p.id, rel.target,
