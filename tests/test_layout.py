@@ -205,6 +205,15 @@ def test_budget_running_text_keeps_figures_with_their_units(budget):
     assert "1 500 mnkr" in text.replace(NBSP, " ")
 
 
+def test_running_text_never_breaks_a_figure_from_its_unit_in_the_pdf(built_report):
+    """Pensionsmedlen "motsvarade de 40 procent av den senast beräknade pensionsförpliktelsen"
+    (delar-mars-2025.yaml): typst hyphenated "40 pro-cent" at the line end; the figure and its
+    unit now move to the next line whole."""
+    text = "".join(_pdf_pages(built_report["pdf"])).replace(NBSP, " ")
+    at = text.index("motsvarade de")
+    assert "40 procent av den senast" in text[at:at + 60], text[at:at + 60]
+
+
 # -- tables numbered without gaps ---------------------------------------------------------
 @pytest.mark.parametrize("which", ["delar", "budget"])
 def test_tables_are_numbered_without_gaps(which, built_report, budget):

@@ -172,6 +172,20 @@ def test_docx_and_pdf(sjovalla):
     assert "Demokratiberedningen" in text and "kWh/" in text and "kr/invå" in text
 
 
+def test_figures_with_units_never_break_in_the_pdf(sjovalla):
+    """The energy metric (kWh/m²: 131 a year ago, target at most 120, 126 now) and the cost per
+    inhabitant (kr/invånare: 2 080 a year ago, 2 150 now) stand in narrow table columns: each figure
+    stays on one line with its whole unit, never broken after the slash or hyphenated."""
+    import pypdf
+
+    lines = {line.strip() for p in pypdf.PdfReader(str(sjovalla["pdf"])).pages
+             for line in p.extract_text().replace("\u00a0", " ").splitlines()}
+    words = " ".join(lines).split(" ")
+    for figure in ("131 kWh/m²", "120 kWh/m²", "126 kWh/m²", "2 080 kr/invånare", "2 150 kr/invånare"):
+        assert any(figure in line for line in lines), figure
+    assert "kWh/" not in words and "kr/" not in words  # no unit cut at its slash
+
+
 def test_check_cache_sees_the_comparison_report(repo_root, tmp_path):
     proj = tmp_path / "proj"
     shutil.copytree(repo_root / SJOVALLA, proj, ignore=shutil.ignore_patterns("out"))

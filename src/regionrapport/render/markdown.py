@@ -154,6 +154,16 @@ def _longest_word(text: str) -> int:
     return max(map(len, _LUA_SPACE.split(text.replace("\u00ad", " "))))
 
 
+_FIGURE = re.compile("^\\(?[\u2212+-]?[0-9]")
+
+
+def _longest_figure(text: str) -> int:
+    """The widest figure tied by no-break spaces ("2\u00a0080\u00a0kr/invånare"): never broken, so counted in
+    full, and a unit per something one character more ("kWh/m²" is wider than the average)."""
+    return max((len(w) + (1 if "/" in w else 0) for w in _LUA_SPACE.split(text)
+                if "\u00a0" in w and _FIGURE.match(w)), default=0)
+
+
 def _status_width(text: str) -> float:
     """A status span's widest unbreakable piece: its symbol is tied to the first word; +0.5 for bold."""
     words = [w for w in _LUA_SPACE.split(text) if w]
@@ -167,7 +177,8 @@ def measure_columns(headers: list[str], rows: list[list[str]]) -> tuple[list[flo
     status.lua's fallback `measure` finds them (see there); None if a cell is not understood.
 
     Header words are bold and must not break (+0.5); a body word counts only up to 12
-    (it may be hyphenated); a status span's first word keeps its symbol.
+    (it may be hyphenated), a figure with its unit in full (it is never broken); a
+    status span's first word keeps its symbol.
     """
     ncols = len(headers)
     longest: list[float] = [3] * ncols
@@ -182,7 +193,7 @@ def measure_columns(headers: list[str], rows: list[list[str]]) -> tuple[list[flo
                 if not text:
                     continue  # an empty cell measures 0, below the floor of 3
                 w: float = _longest_word(text)
-                w = w + 0.5 if is_head else min(w, 12)
+                w = w + 0.5 if is_head else max(min(w, 12), _longest_figure(text))
                 if statuses:
                     w = max(w, *map(_status_width, statuses))
                 if w > word[i]:

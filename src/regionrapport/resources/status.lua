@@ -28,8 +28,10 @@
 -- 4. Title block (DOCX): the deciding body, the diarienummer and the decision
 --    (beslut) are added under the date, as the PDF's title page shows them, and
 --    the body starts on a page of its own after the table of contents.
--- 5. Numbers and units never break across lines: "1 045", "53 %", "7 035 mnkr"
---    are tied with no-break spaces in running text (both outputs).
+-- 5. Numbers and units never break across lines: "1 045", "53 %", "7 035 mnkr",
+--    "131 kWh/m²" are tied with no-break spaces in running text (both outputs);
+--    in typst a figure with a unit is also set in a box, so that nothing inside it
+--    breaks (a slash, a hyphenation point).
 -- 6. Tables (typst): a table of up to KEEP_ROWS rows is kept on one page, with the
 --    footnotes of its block (::: rr-tabellblock in the Markdown); a longer one
 --    breaks with its header row repeated. The DOCX gets the same through its rows'
@@ -136,6 +138,11 @@ local UNITS = { ["%"] = true, ["mnkr"] = true, ["mkr"] = true, ["Mkr"] = true, [
   ["kr"] = true, ["mdkr"] = true, ["procent"] = true, ["dagar"] = true, ["st"] = true,
   ["miljoner"] = true, ["miljarder"] = true, ["kronor"] = true }
 
+-- A unit per something: "kWh/m²", "kr/invånare" (no digits, one slash between letters).
+local function per_unit(word)
+  return word:match("^[^%d%s/]+/[^%d%s/]+$") ~= nil
+end
+
 local function ends_in_figure(text)
   return text:match("%d$") ~= nil
 end
@@ -158,7 +165,7 @@ local function tie(inlines)
     local a, sp, b = inlines[i], inlines[i + 1], inlines[i + 2]
     if a.t == "Str" and sp.t == "Space" and b.t == "Str" and ends_in_figure(a.text) then
       local word = b.text:gsub("[%.,;:!%?%)]+$", "")
-      if (thousands_group(b.text) and lead_group(a.text)) or UNITS[word] then
+      if (thousands_group(b.text) and lead_group(a.text)) or UNITS[word] or per_unit(word) then
         inlines[i] = pandoc.Str(a.text .. "\u{A0}" .. b.text)
         inlines:remove(i + 2)
         inlines:remove(i + 1)
@@ -238,6 +245,23 @@ local function longest_word(text)
   return word
 end
 
+-- A figure with its unit ("2 080 kr/invånare", tied by no-break spaces) is never
+-- broken (BoxFigure below): the widest one counts in full, and a unit per something
+-- one character more ("kWh/m²" is wider than the average).
+local function is_figure(w)
+  return w:find("\u{A0}") ~= nil and w:gsub("^%(", ""):gsub("^\u{2212}", ""):gsub("^[+%-]", ""):match("^%d") ~= nil
+end
+
+local function longest_figure(text)
+  local widest = 0
+  for w in text:gmatch("%S+") do
+    if is_figure(w) then
+      widest = math.max(widest, chars(w) + (w:find("/") and 1 or 0))
+    end
+  end
+  return widest
+end
+
 -- A status span's widest unbreakable piece: its symbol is tied to the first word.
 local function status_width(span)
   local words = {}
@@ -265,22 +289,23 @@ local function measure_cell(cell)
       end
     end,
   })
-  return chars(text), longest_word(text), status
+  return chars(text), longest_word(text), status, longest_figure(text)
 end
 
 local function measure(tbl, ncols)
   -- longest: longest body entry; word: longest word that must not break
   -- (header words are bold and must never run into the next column; a long
-  -- body word may be hyphenated, so it counts only up to 12).
+  -- body word may be hyphenated, so it counts only up to 12; a figure with its
+  -- unit is never broken and counts in full).
   local longest, word = {}, {}
   for i = 1, ncols do longest[i], word[i] = 3, 3 end
   local function rows(list, is_head)
     for _, row in ipairs(list) do
       for i, cell in ipairs(row.cells) do
         if i <= ncols then
-          local l, w, status = measure_cell(cell)
+          local l, w, status, figure = measure_cell(cell)
           if not is_head then longest[i] = math.max(longest[i], l) end
-          word[i] = math.max(word[i], is_head and (w + 0.5) or math.min(w, 12), status)
+          word[i] = math.max(word[i], is_head and (w + 0.5) or math.max(math.min(w, 12), figure), status)
         end
       end
     end
@@ -460,8 +485,24 @@ local function KeepBlock(div)
   end
 end
 
+-- A figure with its unit is never broken (typst): "131 kWh/m²" would break after the
+-- slash and "2 080 kr/invånare" be hyphenated, so a Str holding a figure tied to its
+-- unit by a no-break space (numbers.py, tie above) is set in a box, in running text
+-- and table cells (not in headings: a box would drop out of the PDF's bookmarks).
+-- Thousands groups alone ("1 045") and "87,6 %" need none: a no-break space holds.
+local function BoxFigure(el)
+  if el.text:find("%d\u{A0}[^%d]") and not el.text:find("%d\u{A0}%%[%.,;:!%?%)]*$") then
+    return { pandoc.RawInline("typst", "#box["), el, pandoc.RawInline("typst", "]") }
+  end
+end
+
+local function BoxBlock(el)
+  if FORMAT ~= "typst" then return nil end
+  return el:walk({ Str = BoxFigure })
+end
+
 -- Tables first: a table without measurements is measured on its status spans before
 -- those become raw typst. The guard runs before anything of ours adds raw blocks.
 return { { Meta = read_allowed }, GUARD, { Meta = Meta, Pandoc = Pandoc }, TABLES,
          { Para = TieBlock, Plain = TieBlock, Header = TieBlock }, { Span = Span, Image = Image },
-         { Table = KeepTable }, { Div = KeepBlock } }
+         { Para = BoxBlock, Plain = BoxBlock }, { Table = KeepTable }, { Div = KeepBlock } }
