@@ -214,6 +214,14 @@ def test_running_text_never_breaks_a_figure_from_its_unit_in_the_pdf(built_repor
     assert "40 procent av den senast" in text[at:at + 60], text[at:at + 60]
 
 
+def test_a_heading_and_its_introduction_stay_with_the_table_in_the_pdf(built_report):
+    """"Koncernföretag" and its introduction ended a page and its table started the next."""
+    pages = _pdf_pages(built_report["pdf"])
+    [page] = [p for p in pages if "Region Kronoberg äger eller är huvudman" in p]
+    assert "Koncernföretag\n" in page and "Koncernföretag (Företag)" in page
+    assert "AB Destination Småland" in page  # the table's first row
+
+
 # -- tables numbered without gaps ---------------------------------------------------------
 @pytest.mark.parametrize("which", ["delar", "budget"])
 def test_tables_are_numbered_without_gaps(which, built_report, budget):

@@ -186,6 +186,17 @@ def test_figures_with_units_never_break_in_the_pdf(sjovalla):
     assert "kWh/" not in words and "kr/" not in words  # no unit cut at its slash
 
 
+def test_heading_and_its_introduction_stay_with_the_table(sjovalla):
+    """"Resultaträkning", its two sentences and the income statement are on one page: the
+    heading and text used to end page 3 and the table start page 4."""
+    import pypdf
+
+    pages = [p.extract_text() for p in pypdf.PdfReader(str(sjovalla["pdf"])).pages]
+    [page] = [p for p in pages if "Resultatet för perioden är i nivå med budget" in p]
+    assert "Resultaträkning\n" in page and "Resultaträkning (mnkr)" in page
+    assert "Verksamhetens intäkter" in page and "Årets resultat" in page
+
+
 def test_check_cache_sees_the_comparison_report(repo_root, tmp_path):
     proj = tmp_path / "proj"
     shutil.copytree(repo_root / SJOVALLA, proj, ignore=shutil.ignore_patterns("out"))

@@ -35,7 +35,8 @@
 -- 6. Tables (typst): a table of up to KEEP_ROWS rows is kept on one page, with the
 --    footnotes of its block (::: rr-tabellblock in the Markdown); a longer one
 --    breaks with its header row repeated. The DOCX gets the same through its rows'
---    properties (render/pandoc.py, after pandoc).
+--    properties (render/pandoc.py, after pandoc). A heading's short introduction
+--    stays with the table after it (StickIntro).
 -- 0. Before all that, the guard (docs/security.md): texts come from pull requests.
 --    Every raw block and raw inline (```{=typst}, `x`{=openxml}, ...) is dropped,
 --    in the body and in the metadata, so no text writes typst code or OpenXML.
@@ -485,6 +486,43 @@ local function KeepBlock(div)
   end
 end
 
+-- A heading's short introduction stays with the table after it (typst): the heading is
+-- sticky (rapport.typ), but its paragraphs were not, so "Resultaträkning" and its text
+-- could end a page and the table start the next. Up to INTRO_PARAS paragraphs of at
+-- most INTRO_CHARS characters in all, between a heading and a table (kept or not),
+-- are set in a sticky block; a longer introduction may still part from its table.
+local INTRO_PARAS = 3
+local INTRO_CHARS = 900
+
+local function is_table(b)
+  return b ~= nil and (b.t == "Table" or (b.t == "RawBlock" and b.text == KEEP_OPEN)
+    or (b.t == "Div" and b.classes:includes("rr-tabellblock")))
+end
+
+local function StickIntro(blocks)
+  if FORMAT ~= "typst" then return nil end
+  local out, changed, i = pandoc.Blocks({}), false, 1
+  while i <= #blocks do
+    local b = blocks[i]
+    out:insert(b)
+    i = i + 1
+    if b.t == "Header" then
+      local j, chars_ = i, 0
+      while j <= #blocks and blocks[j].t == "Para" and j - i < INTRO_PARAS do
+        chars_ = chars_ + chars(stringify(blocks[j]))
+        j = j + 1
+      end
+      if j > i and chars_ <= INTRO_CHARS and is_table(blocks[j]) then
+        out:insert(pandoc.RawBlock("typst", "#block(sticky: true)["))
+        for k = i, j - 1 do out:insert(blocks[k]) end
+        out:insert(pandoc.RawBlock("typst", "]"))
+        i, changed = j, true
+      end
+    end
+  end
+  if changed then return out end
+end
+
 -- A figure with its unit is never broken (typst): "131 kWh/m²" would break after the
 -- slash and "2 080 kr/invånare" be hyphenated, so a Str holding a figure tied to its
 -- unit by a no-break space (numbers.py, tie above) is set in a box, in running text
@@ -505,4 +543,4 @@ end
 -- those become raw typst. The guard runs before anything of ours adds raw blocks.
 return { { Meta = read_allowed }, GUARD, { Meta = Meta, Pandoc = Pandoc }, TABLES,
          { Para = TieBlock, Plain = TieBlock, Header = TieBlock }, { Span = Span, Image = Image },
-         { Para = BoxBlock, Plain = BoxBlock }, { Table = KeepTable }, { Div = KeepBlock } }
+         { Para = BoxBlock, Plain = BoxBlock }, { Table = KeepTable }, { Div = KeepBlock }, { Blocks = StickIntro } }
