@@ -141,7 +141,8 @@ def _print_and_exit(result, diags, fmt: str, strict: bool) -> NoReturn:
 @click.argument("reports", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Build every report under data/outcomes/.")
 @click.option("--format", "formats", default="md,docx,pdf", show_default=True,
-              help="Comma-separated output formats: md, docx, pdf, xlsx (the tables as an Excel workbook).")
+              help="Comma-separated output formats: md, docx, pdf, xlsx (the tables as an Excel workbook), "
+                   "html (the web page).")
 @click.option("--out", "out_dir", type=click.Path(), help="Output folder (default: out/ in the project).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
@@ -151,7 +152,7 @@ def _print_and_exit(result, diags, fmt: str, strict: bool) -> NoReturn:
 @click.option("--force", is_flag=True, help="Rebuild even the reports whose inputs are unchanged since the last build.")
 @project_option
 def build(reports, all_, formats, out_dir, strict, jobs, force, project_dir):
-    """Build REPORTS to out/REPORT/REPORT.{md,docx,pdf} (and .xlsx with --format).
+    """Build REPORTS to out/REPORT/REPORT.{md,docx,pdf} (and .xlsx, .html with --format).
 
     A report whose data, templates, organisation.yaml and tool version are unchanged
     since its last build, and whose outputs are still there, is skipped.

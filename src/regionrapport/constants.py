@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 ORG_FILE = "organisation.yaml"
-FORMATS = ("md", "docx", "pdf", "xlsx")  # the output formats, in the order they are written
+FORMATS = ("md", "docx", "pdf", "xlsx", "html")  # the output formats, in the order they are written
 DEFAULT_FORMATS = ("md", "docx", "pdf")  # what a build writes unless --format names others
 # A report or budget id: a plain file name, never a path (`..` is refused separately).
 REPORT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

@@ -48,10 +48,10 @@ def build(project: Project, report_id: str, formats=DEFAULT_FORMATS, out_root: P
         # file system allows still fits (REPORT.docx, not REPORT.docx.log).
         files = {"md": scratch / "rapport.md"}
         files["md"].write_text(md, encoding="utf-8")
-        if "docx" in formats or "pdf" in formats:
+        if "docx" in formats or "pdf" in formats or "html" in formats:
             from ..render.charts import write_charts  # matplotlib itself only when the Markdown shows a chart
 
-            # Into the scratch folder, before pandoc embeds them (DOCX) and typst compiles them (PDF).
+            # Into the scratch folder, before pandoc embeds them (DOCX, HTML) and typst compiles them (PDF).
             charts_cache = outdir.cache_folder(out_root, "charts")  # beside the build cache's stamps
             _convert(project, report, formats, scratch, files,
                      lambda: write_charts(report, md, scratch, charts_cache), slots)
@@ -138,6 +138,13 @@ def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambd
             if not overlap:
                 P.finish(typst_proc, "typst")
         draw_charts()
+        if "html" in formats:
+            # One conversion beside the typst one at most; the page embeds the charts just drawn.
+            from ..render.html import finish_html, html_args
+
+            files["html"] = tmp / "rapport.html"
+            P.finish(P.start_pandoc(files["md"], "html5", style, date, html_args(style), files["html"]), "html")
+            finish_html(files["html"], style, tmp, report.org.namn)
         if "docx" in formats:
             files["docx"] = tmp / "rapport.docx"
             procs.append((P.start_pandoc(files["md"], "docx", style, date, P.docx_args(style), files["docx"]), "docx"))

@@ -1,4 +1,4 @@
--- regionrapport's pandoc filter, run for both DOCX and typst output.
+-- regionrapport's pandoc filter, run for DOCX, typst and HTML output.
 --
 -- 1. Traffic-light spans: [● Målet uppfyllt]{.status-gron}
 --    DOCX: the character style "Status gron" (its colour is set per build in the
@@ -37,6 +37,9 @@
 --    breaks with its header row repeated. The DOCX gets the same through its rows'
 --    properties (render/pandoc.py, after pandoc). A heading's short introduction
 --    stays with the table after it (StickIntro).
+-- 7. HTML: status spans keep their class (the stylesheet colours them), a table's
+--    first column becomes its row headers, and a link from a text may go only to
+--    the page itself, a web page or an e-mail address (the guard, below).
 -- 0. Before all that, the guard (docs/security.md): texts come from pull requests.
 --    Every raw block and raw inline (```{=typst}, `x`{=openxml}, ...) is dropped,
 --    in the body and in the metadata, so no text writes typst code or OpenXML.
@@ -75,7 +78,20 @@ local function guard_image(el)
   return nil
 end
 
-local GUARD = { RawBlock = drop, RawInline = drop, Image = guard_image }
+-- HTML: a link from a text may only go to a place in the page, a web page or an
+-- e-mail address; any other target (javascript:, data:, file:, vbscript:, a
+-- relative path) leaves its words as plain text, so nothing in the page runs or
+-- opens a local file when a reader clicks.
+local function guard_link(el)
+  if not FORMAT:match("html") then return nil end
+  local target = el.target:lower():gsub("^%s+", "")
+  if target:match("^#") or target:match("^https?://") or target:match("^mailto:") then
+    return nil
+  end
+  return el.content
+end
+
+local GUARD = { RawBlock = drop, RawInline = drop, Image = guard_image, Link = guard_link }
 
 local function stringify(v)
   return pandoc.utils.stringify(v)
@@ -206,6 +222,8 @@ function Span(el)
       if FORMAT == "docx" then
         el.attributes["custom-style"] = "Status " .. key
         return el
+      elseif FORMAT:match("html") then
+        return el  -- the stylesheet colours it (render/html.py); the word and symbol are the text
       elseif FORMAT == "typst" then
         local colour = colours[key] or "#000000"
         local out = { pandoc.RawInline("typst", '#text(fill: rgb("' .. colour .. '"), weight: "bold", hyphenate: false)[') }
@@ -458,6 +476,14 @@ end
 -- the tables are handled from the block list that holds them.
 TABLES = { traverse = "topdown", Blocks = Blocks, Table = function() return nil, false end }
 
+-- HTML: a table's first column names its rows (a post, a metric): <th scope="row">
+-- (render/html.py adds the scope), so a screen reader says which row a figure is in.
+local function RowHeads(tbl)
+  if not FORMAT:match("html") or #tbl.colspecs < 2 then return nil end
+  for _, body in ipairs(tbl.bodies) do body.row_head_columns = 1 end
+  return tbl
+end
+
 -- A table that fits on a page is kept on one (typst): wrapped in an unbreakable
 -- block, together with the footnotes of its rr-tabellblock.
 local KEEP_ROWS = 15
@@ -543,4 +569,4 @@ end
 -- those become raw typst. The guard runs before anything of ours adds raw blocks.
 return { { Meta = read_allowed }, GUARD, { Meta = Meta, Pandoc = Pandoc }, TABLES,
          { Para = TieBlock, Plain = TieBlock, Header = TieBlock }, { Span = Span, Image = Image },
-         { Para = BoxBlock, Plain = BoxBlock }, { Table = KeepTable }, { Div = KeepBlock }, { Blocks = StickIntro } }
+         { Para = BoxBlock, Plain = BoxBlock }, { Table = KeepTable }, { Div = KeepBlock }, { Blocks = StickIntro }, { Table = RowHeads } }
