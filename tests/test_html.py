@@ -95,7 +95,7 @@ def test_page_has_every_table_with_caption_and_scoped_headers(page_html):
 
 
 def test_page_is_swedish_with_one_title_a_toc_and_real_headings(page_html):
-    html, _ = page_html
+    html, md = page_html
     page = Page(html)
     assert page.tags[0] == ("html", {"lang": "sv"})
     h1 = page.find("h1")
@@ -103,11 +103,14 @@ def test_page_is_swedish_with_one_title_a_toc_and_real_headings(page_html):
     assert page.text[page.find("title")[0][0]] == "Delårsrapport per mars 2025"
     heads = [page.text[i] for i, _ in page.find("h2")]
     assert "Förvaltningsberättelse" in heads and "Måluppfyllelse" in heads
-    ids = {a["id"] for _, a in page.tags if "id" in a}
-    toc = [(a["href"], page.text[i]) for i, a in page.find("a") if a.get("href", "").startswith("#toc") is False
-           and a.get("id", "").startswith("toc-")]
-    assert len(toc) > 20 and all(href[1:] in ids for href, _ in toc), "every contents link leads to a heading"
+    ids = [a["id"] for _, a in page.tags if "id" in a]
+    assert len(ids) == len(set(ids)), "ids are unique"
+    nav = next(i for i, (t, a) in enumerate(page.tags) if t == "nav")
+    main = next(i for i, (t, a) in enumerate(page.tags) if t == "main")
+    toc = [(a["href"], page.text[i]) for i, a in page.find("a") if nav < i < main]
+    assert len(toc) == len(re.findall(r"^##? ", md, flags=re.M)) and all(href[1:] in ids for href, _ in toc), "every contents link leads to a heading"
     assert ("#förvaltningsberättelse", "Förvaltningsberättelse") in toc
+    assert ("#händelser-av-väsentlig-betydelse", "Händelser av väsentlig betydelse") in toc
 
 
 def test_status_is_text_and_colour_and_charts_are_embedded_with_alt_text(page_html):
@@ -144,14 +147,11 @@ HOSTILE = ('Före <script>alert("x")</script> <img src="file:///etc/passwd" oner
 
 
 def _html_convert(folder: Path, md: str) -> str:
-    from regionrapport.render import pandoc as P
-    from regionrapport.render.html import finish_html, html_args
+    from regionrapport.render.html import convert, finish_html
 
-    src = folder / "r.md"
-    src.write_text(md, encoding="utf-8")
     style, date = _style(), dt.date(2025, 4, 24)
     out = folder / "r.html"
-    P.finish(P.start_pandoc(src, "html5", style, date, html_args(style), out), "html")
+    out.write_text(convert(md, style, date, folder), encoding="utf-8")
     finish_html(out, style, folder, "Org")
     return out.read_text(encoding="utf-8")
 
@@ -233,3 +233,31 @@ def test_norrby_builds_to_html_in_its_own_colours(tmp_path):
     html = (proj / "out" / "tertial2-2025" / "tertial2-2025.html").read_text(encoding="utf-8")
     assert "--accent: #2f5d50;" in html  # Norrby's own accent
     assert _active(html) == []
+
+
+def test_preview_cache_converts_only_the_changed_piece_and_gives_the_cold_page(tmp_path, monkeypatch):
+    """The preview's shortcut changes nothing in the page: cached pieces + one converted = a cold conversion."""
+    from regionrapport.render import html as H
+
+    md = (ROOT / "tests" / "golden" / "reports" / f"{REPORT}.md").read_text(encoding="utf-8")
+    style, date = _style(), dt.date(2025, 4, 24)
+    cache: dict = {}
+    H.convert(md, style, date, tmp_path, cache)
+    calls: list[str] = []
+    real = H._pandoc_html
+
+    def counting(folder, name, text, *args):
+        calls.append(text)
+        return real(folder, name, text, *args)
+
+    monkeypatch.setattr(H, "_pandoc_html", counting)
+    old = "Hälso- och sjukvården ligger"
+    assert md.count(old) == 1
+    edited = md.replace(old, "Hälso- och sjukvården (ändrad) ligger")
+    warm = H.convert(edited, style, date, tmp_path, cache)
+    assert len(calls) == 1 and "(ändrad)" in calls[0] and "rr-snitt" not in calls[0]  # one piece, one call
+    assert len(calls[0]) < len(md) / 5
+    calls.clear()
+    assert H.convert(edited, style, date, tmp_path) == warm  # without a cache: everything converted
+    assert len(calls) == 2  # the pieces in one call, the title block in another
+    assert "Hälso- och sjukvården (ändrad) ligger" in warm

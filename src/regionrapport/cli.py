@@ -191,6 +191,55 @@ def build(reports, all_, formats, out_dir, strict, jobs, force, project_dir):
     sys.exit(EXIT_USAGE if summary.crashed or summary.blocked else EXIT_PROBLEMS if summary.failed else EXIT_OK)
 
 
+@main.command()
+@click.argument("report")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@project_option
+def preview(report, port, project_dir):
+    """Serve REPORT as a web page on 127.0.0.1 and rebuild it whenever a file is saved.
+
+    Watches organisation.yaml, data/ and templates/; the open page reloads itself
+    after each rebuild, and shows the errors (file:line, message, hint) while the
+    data has any. Builds into a temporary folder: out/ is left as it is. Ctrl+C ends it.
+    """
+    import time
+
+    from .commands.preview import Preview
+    from .constants import find_root
+
+    root = find_root(Path(project_dir) if project_dir else None)
+    if root is None:
+        _project(project_dir)  # says, the usual way, that there is no organisation.yaml
+        raise AssertionError("not reached: _project exits")
+    if not _plain_existing(root, report):
+        from .project import report_path_problem
+
+        click.echo(render_text(report_path_problem(_project(project_dir or root), report),
+                               color=_color(sys.stderr)), err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        pv = Preview(root, report, port)
+    except OSError as e:
+        click.echo(f"rapport preview: kan inte lyssna på 127.0.0.1:{port}: {e.strerror}.", err=True)
+        click.echo("    tips: Välj en annan port med --port (0 väljer en ledig).", err=True)
+        sys.exit(EXIT_USAGE)
+    pv.start()
+    click.echo(f"Förhandsgranskning av {report}: {pv.url}  (Ctrl+C avslutar)", err=True)
+    last = -1
+    try:
+        while True:
+            version = pv.wait_newer(last, timeout=1.0)
+            if version != last:
+                last = version
+                state = "byggd" if pv.ok else "fel i underlaget, se sidan"
+                click.echo(f"{time.strftime('%H:%M:%S')} {report}: {state} ({pv.last_seconds:.2f} s)", err=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        pv.stop()
+
+
 def _plain_existing(root: Path, rid: str) -> bool:
     from .constants import is_report_id
 

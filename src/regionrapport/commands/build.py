@@ -24,9 +24,10 @@ class BuildResult:
 
 
 def build(project: Project, report_id: str, formats=DEFAULT_FORMATS, out_root: Path | None = None,
-          strict: bool = False, slots=None) -> BuildResult:
+          strict: bool = False, slots=None, html_cache: dict | None = None) -> BuildResult:
     """`slots` (commands.slots) holds this report's slot; its conversions overlap only
-    when a second slot is free. None: no limit (overlap), for callers outside the CLI."""
+    when a second slot is free. None: no limit (overlap), for callers outside the CLI.
+    `html_cache`: the HTML of Markdown pieces converted before (render/html.py; the preview's)."""
     report, diags = check_report(project, report_id)
     errors = [d for d in diags if d.severity == "error"]
     warnings = [d for d in diags if d.severity == "warning"]
@@ -54,7 +55,7 @@ def build(project: Project, report_id: str, formats=DEFAULT_FORMATS, out_root: P
             # Into the scratch folder, before pandoc embeds them (DOCX, HTML) and typst compiles them (PDF).
             charts_cache = outdir.cache_folder(out_root, "charts")  # beside the build cache's stamps
             _convert(project, report, formats, scratch, files,
-                     lambda: write_charts(report, md, scratch, charts_cache), slots)
+                     lambda: write_charts(report, md, scratch, charts_cache), slots, html_cache)
         if tables is not None:
             from ..render.xlsx import workbook_bytes  # openpyxl only for a build that asks for xlsx
 
@@ -115,7 +116,8 @@ def cached_build(project, report_id: str, formats=DEFAULT_FORMATS, out_root: Pat
     return res
 
 
-def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambda: None, slots=None) -> None:
+def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambda: None, slots=None,
+             html_cache: dict | None = None) -> None:
     """With a second slot the critical path is pandoc -> typst, then typst compile, and
     the DOCX runs beside it; without one, the conversions run one after another.
 
@@ -140,10 +142,11 @@ def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambd
         draw_charts()
         if "html" in formats:
             # One conversion beside the typst one at most; the page embeds the charts just drawn.
-            from ..render.html import finish_html, html_args
+            from ..render.html import convert, finish_html
 
             files["html"] = tmp / "rapport.html"
-            P.finish(P.start_pandoc(files["md"], "html5", style, date, html_args(style), files["html"]), "html")
+            files["html"].write_text(convert(files["md"].read_text(encoding="utf-8"), style, date, tmp, html_cache),
+                                     encoding="utf-8", newline="\n")
             finish_html(files["html"], style, tmp, report.org.namn)
         if "docx" in formats:
             files["docx"] = tmp / "rapport.docx"

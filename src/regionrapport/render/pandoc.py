@@ -303,7 +303,8 @@ if TYPE_CHECKING:
         restamp: tuple[Path, dt.date] | None
 
 
-def start_pandoc(md_file: Path, to: str, style: Style, date: dt.date, extra: list[str], out: Path) -> _Pandoc:
+def start_pandoc(md_file: Path, to: str, style: Style, date: dt.date, extra: list[str], out: Path,
+                 reader: str = READER) -> _Pandoc:
     """Start pandoc on a Markdown file; output and messages go to files (no pipe can fill up).
 
     Runs in the scratch folder with --sandbox: pandoc itself opens no file but those
@@ -317,7 +318,7 @@ def start_pandoc(md_file: Path, to: str, style: Style, date: dt.date, extra: lis
         # Captions become "Tabell 1" / "Figur 1" with Word's own SEQ fields (pandoc
         # translates the words from lang: sv-SE), as typst numbers them in the PDF.
         to = "docx+native_numbering"
-    args = [pandoc_path(), str(md_file), "-f", READER, "-t", to, "--sandbox", "--columns=200", "--lua-filter",
+    args = [pandoc_path(), str(md_file), "-f", reader, "-t", to, "--sandbox", "--columns=200", "--lua-filter",
             str(style.lua_filter), "--toc", "--toc-depth=2", "-M", "rr-bilder=" + " ".join(style.images),
             *_status_meta(style), *extra, "-o", str(out)]
     err = open(out.with_suffix(out.suffix + ".log"), "w+b")  # noqa: SIM115 - closed when the process is waited for

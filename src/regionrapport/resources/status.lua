@@ -549,6 +549,17 @@ local function StickIntro(blocks)
   if changed then return out end
 end
 
+-- HTML: no widths to measure (the browser lays the table out) and nothing to keep on
+-- a page; the marker divs are only dropped. This pass list costs about half of the
+-- full one, which matters for `rapport preview` (docs/performance.md).
+local function drop_markers(blocks)
+  local out, changed = pandoc.Blocks({}), false
+  for _, b in ipairs(blocks) do
+    if is_marker(b) then changed = true else out:insert(b) end
+  end
+  if changed then return out end
+end
+
 -- A figure with its unit is never broken (typst): "131 kWh/m²" would break after the
 -- slash and "2 080 kr/invånare" be hyphenated, so a Str holding a figure tied to its
 -- unit by a no-break space (numbers.py, tie above) is set in a box, in running text
@@ -565,8 +576,22 @@ local function BoxBlock(el)
   return el:walk({ Str = BoxFigure })
 end
 
+-- Every pass is a walk of the whole document through Lua (most of the filter's cost),
+-- so the HTML's are one walk: the guard (inlines first, as pandoc walks them), the
+-- ties, the status spans, the row headers and the markers, after the allow-list.
+local HTML = { RawBlock = drop, RawInline = drop, Image = guard_image, Link = guard_link,
+               Span = function(el) return Span(el) end, Para = TieBlock, Plain = TieBlock, Header = TieBlock,
+               Table = RowHeads, Blocks = drop_markers }
+
+if FORMAT:match("html") then
+  return { { Pandoc = function(doc)
+    read_allowed(doc.meta)
+    return doc:walk(HTML)
+  end } }
+end
+
 -- Tables first: a table without measurements is measured on its status spans before
 -- those become raw typst. The guard runs before anything of ours adds raw blocks.
 return { { Meta = read_allowed }, GUARD, { Meta = Meta, Pandoc = Pandoc }, TABLES,
          { Para = TieBlock, Plain = TieBlock, Header = TieBlock }, { Span = Span, Image = Image },
-         { Para = BoxBlock, Plain = BoxBlock }, { Table = KeepTable }, { Div = KeepBlock }, { Blocks = StickIntro }, { Table = RowHeads } }
+         { Para = BoxBlock, Plain = BoxBlock }, { Table = KeepTable }, { Div = KeepBlock }, { Blocks = StickIntro } }

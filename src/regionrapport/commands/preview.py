@@ -1,0 +1,238 @@
+"""`rapport preview REPORT`: the HTML page on localhost, rebuilt and reloaded on every save.
+
+    browser  --GET /-------------------->  the last page (or the errors), with a reload script
+             --GET /version?efter=N----->  waits until the page is newer than N (long poll)
+    watcher  polls the mtimes of organisation.yaml, data/ and templates/ every POLL s;
+             on a change it builds the HTML (commands/build.build, --format html) into a
+             private folder, swaps the page in and wakes the waiting browsers.
+
+The server is the standard library's (http.server, one thread per request) and listens
+on 127.0.0.1 only; a request whose Host header names anything but this address (a web
+page trying DNS rebinding) is refused. The page is served with a Content-Security-Policy
+that lets only the preview's own script run (by its nonce), so even a text that
+somehow reached the page as markup could run nothing. The build is the ordinary one,
+with every check and every protection of docs/security.md; it writes into a temporary
+folder, never into the project's out/ (whose outputs stay those of the last
+`rapport build`). The process stays warm: Python's imports, matplotlib (when a
+chart changes) and the chart cache are paid once, so a rebuild costs the check,
+the Markdown and one pandoc call (docs/performance.md).
+
+When the data has an error the page shows the errors (file:line, code, message,
+hint; HTML-escaped) instead of the last good report, and reloads itself into the
+report once they are fixed.
+"""
+from __future__ import annotations
+
+import html
+import os
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from ..constants import ORG_FILE
+from ..diagnostics import Diagnostic, ReportError
+
+POLL = 0.1  # seconds between two looks at the files' mtimes
+LONG_POLL = 25.0  # a /version request waits at most this long for a newer page
+HOST = "127.0.0.1"
+WATCHED = ("data", "templates")  # folders under the project root, with organisation.yaml
+
+RELOAD_SCRIPT = """<script nonce="{nonce}">
+(function () {{
+  var version = {version};
+  function next() {{
+    fetch("/version?efter=" + version, {{cache: "no-store"}})
+      .then(function (r) {{ return r.text(); }})
+      .then(function (v) {{ if (+v !== version) {{ location.reload(); }} else {{ next(); }} }})
+      .catch(function () {{ setTimeout(next, 1000); }});
+  }}
+  next();
+}})();
+</script>
+"""
+
+
+def snapshot(root: Path) -> tuple:
+    """What the watcher compares: every watched file's path, mtime and size."""
+    seen = []
+    org = root / ORG_FILE
+    try:
+        st = org.stat()
+        seen.append((ORG_FILE, st.st_mtime_ns, st.st_size))
+    except OSError:
+        seen.append((ORG_FILE, 0, -1))
+    for folder in WATCHED:
+        for dirpath, dirnames, filenames in os.walk(root / folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                p = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(p)
+                except OSError:
+                    continue
+                seen.append((p, st.st_mtime_ns, st.st_size))
+    return tuple(seen)
+
+
+def error_page(report_id: str, diagnostics: list[Diagnostic], title: str = "Fel i underlaget") -> str:
+    """The errors, for a person: where, what and what to do; every text escaped."""
+    e = html.escape
+    items = []
+    for d in diagnostics:
+        where = f"{d.file}:{d.line}:{d.col}"
+        hint = f'<p class="tips">Tips: {e(d.hint)}</p>' if d.hint else ""
+        items.append(f'<li><p><code>{e(where)}</code> <strong>{e(d.code)}</strong> {e(d.message)} '
+                     f'<span class="grad">[{e("fel" if d.severity == "error" else "varning")}]</span></p>{hint}</li>')
+    count = len(diagnostics)
+    return ('<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{e(title)} – {e(report_id)}</title>\n<style>\n"
+            'html { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; line-height: 1.5; color: #1a1a1a; }\n'
+            "body { margin: 0 auto; max-width: 62rem; padding: 1rem 1.5rem; }\n"
+            "h1 { color: #a4161a; } li { margin: 0 0 1rem; } code { font-size: 1rem; } .tips { margin: 0.2rem 0 0 1rem; }\n"
+            "</style>\n</head>\n<body>\n<main>\n"
+            f"<h1>{e(title)}</h1>\n<p>Rapporten <code>{e(report_id)}</code> byggs inte: "
+            f"{count} problem. Sidan laddas om när filen sparas igen.</p>\n"
+            f'<ul class="fel">\n{"".join(items)}\n</ul>\n</main>\n</body>\n</html>\n')
+
+
+class Preview:
+    """The page of one report, kept up to date with its files."""
+
+    def __init__(self, root: Path, report_id: str, port: int = 8000, poll: float = POLL) -> None:
+        self.root, self.report_id, self.poll = Path(root), report_id, poll
+        self.work = Path(tempfile.mkdtemp(prefix="rapport-preview-"))
+        self.version = 0
+        self.page = ""  # the last page, without the reload script
+        self.ok = False
+        self.built_at = 0.0  # time.monotonic() of the last finished rebuild
+        self.last_seconds = 0.0
+        self._changed = threading.Condition()
+        self._stop = threading.Event()
+        self._seen: tuple = ()
+        self._serving = False
+        self.html_cache: dict = {}  # pieces of the page pandoc converted before (render/html.py)
+        self.server = _server(self, port)
+        self.port = self.server.server_address[1]
+        self.url = f"http://{HOST}:{self.port}/"
+
+    # -- building --------------------------------------------------------------------
+    def rebuild(self) -> None:
+        """Build the page from the files as they are now (or the page of their errors)."""
+        from ..project import load_project
+        from .build import build
+
+        t0 = time.perf_counter()
+        try:
+            project = load_project(self.root)
+            res = build(project, self.report_id, ("html",), self.work, html_cache=self.html_cache)
+            page = Path(res.outputs[0]).read_text(encoding="utf-8")
+            ok = True
+        except ReportError as e:
+            page, ok = error_page(self.report_id, e.diagnostics), False
+        except OSError as e:
+            page, ok = error_page(self.report_id, [Diagnostic(str(e.filename or self.root), 1, 1, "RR641",
+                                                              f"Förhandsgranskningen kunde inte skriva: {e.strerror}.",
+                                                              "Kontrollera den tillfälliga mappen och spara igen.")],
+                                  "Kan inte bygga"), False
+        with self._changed:
+            self.page, self.ok = page, ok
+            self.version += 1
+            self.last_seconds = time.perf_counter() - t0
+            self.built_at = time.monotonic()
+            self._changed.notify_all()
+
+    def watch(self) -> None:
+        """Rebuild whenever a watched file changes; until stop()."""
+        while not self._stop.wait(self.poll):
+            now = snapshot(self.root)
+            if now != self._seen:
+                self._seen = now
+                self.rebuild()
+
+    def wait_newer(self, version: int, timeout: float = LONG_POLL) -> int:
+        with self._changed:
+            self._changed.wait_for(lambda: self.version != version or self._stop.is_set(), timeout)
+            return self.version
+
+    # -- running ---------------------------------------------------------------------
+    def start(self) -> Preview:
+        """Build once, then serve and watch in background threads (for tests and the CLI)."""
+        self._seen = snapshot(self.root)
+        self.rebuild()
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+        self._serving = True
+        threading.Thread(target=self.watch, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        with self._changed:
+            self._changed.notify_all()
+        if self._serving:
+            self.server.shutdown()  # waits for serve_forever, so only when it runs
+        self.server.server_close()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def _server(preview: Preview, port: int) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "rapport-preview"
+        sys_version = ""
+
+        def log_message(self, format, *args) -> None:
+            pass  # the terminal shows rebuilds, not requests
+
+        def _send(self, status: int, body: bytes, ctype: str, extra: dict | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            for k, v in (extra or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _host_ok(self) -> bool:
+            host = (self.headers.get("Host") or "").lower()
+            return host in (f"{HOST}:{preview.port}", f"localhost:{preview.port}")
+
+        def do_GET(self) -> None:
+            if not self._host_ok():
+                self._send(403, b"Endast 127.0.0.1.\n", "text/plain; charset=utf-8")
+                return
+            url = urlsplit(self.path)
+            if url.path == "/":
+                with preview._changed:
+                    page, version = preview.page, preview.version
+                nonce = secrets.token_urlsafe(16)
+                script = RELOAD_SCRIPT.format(nonce=nonce, version=version)
+                at = page.rfind("</body>")
+                body = (page[:at] + script + page[at:]) if at >= 0 else page + script
+                csp = (f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'nonce-{nonce}'; "
+                       "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+                self._send(200, body.encode("utf-8"), "text/html; charset=utf-8", {"Content-Security-Policy": csp})
+            elif url.path == "/version":
+                try:
+                    since = int(parse_qs(url.query).get("efter", ["-1"])[0])
+                except ValueError:
+                    since = -1
+                version = preview.wait_newer(since)  # at once when the page is already newer
+                self._send(200, str(version).encode(), "text/plain; charset=utf-8")
+            else:
+                self._send(404, b"Finns inte.\n", "text/plain; charset=utf-8")
+
+        do_HEAD = do_GET
+
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+
+    return Server((HOST, port), Handler)
