@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint check bench schema clean bytecode lock golden fuzz
+.PHONY: report test lint check bench schema clean bytecode lock golden fuzz browser
 
 # Installs exactly the versions in requirements/lock.txt, each checked against its hash;
 # the package itself is installed without touching the index (its build tools are locked too).
@@ -41,8 +41,22 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
 
+# The browser tests (tests/test_browser.py) need a Chromium: Debian's package, installed
+# here when it is missing and this is root with apt-get (as CI is); otherwise they are
+# skipped and pytest says how to install it. A failed install fails nothing.
+browser:
+	@if [ -n "$$RAPPORT_CHROMIUM" ] || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	  || command -v google-chrome >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installerar chromium för webbläsartesterna (apt-get) ..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "Kunde inte installera chromium: webbläsartesterna hoppas över."; \
+	else \
+	  echo "Ingen chromium: webbläsartesterna hoppas över (installera med 'apt-get install -y chromium')."; \
+	fi
+
 # The fast failures first: lint takes seconds, the suite a minute or more.
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest
 
 # Rewrite the golden outputs (tests/golden/) from the current code, after an intended
