@@ -48,24 +48,23 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="rapport-chromium-")
         cmd_r, cmd_w = os.pipe()  # we write commands, Chromium reads fd 3
         out_r, out_w = os.pipe()  # Chromium writes fd 4, we read
-        # Move the child's ends above 4 first, so the dup2 onto 3 and 4 cannot clobber them.
+        # The child's ends become its fds 3 and 4 through a shell's redirections (no
+        # preexec_fn: the preview's threads may be running when the browser starts).
         child_in = fcntl.fcntl(cmd_r, fcntl.F_DUPFD, 10)
         child_out = fcntl.fcntl(out_w, fcntl.F_DUPFD, 10)
         os.close(cmd_r)
         os.close(out_w)
-
-        def plumb() -> None:  # in the child, before exec
-            os.dup2(child_in, 3)
-            os.dup2(child_out, 4)
-
         args = [exe, "--headless=new", "--remote-debugging-pipe", f"--user-data-dir={self.profile}",
                 "--no-first-run", "--no-default-browser-check", "--disable-gpu", "--disable-extensions",
                 "--disable-background-networking", "--disable-sync", "--disable-dev-shm-usage",
                 "--mute-audio", "--hide-scrollbars", "--window-size=1280,900", "about:blank"]
         if os.geteuid() == 0:
             args.insert(1, "--no-sandbox")  # Chromium refuses to run as root with its sandbox
-        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, pass_fds=(3, 4), preexec_fn=plumb)
+        shell = f'exec "$@" 3<&{child_in} 4>&{child_out} {child_in}<&- {child_out}>&-'
+        # bash: dash reads only one-digit descriptors in a redirection
+        self.proc = subprocess.Popen([shutil.which("bash") or "/bin/bash", "-c", shell, "sh", *args], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     pass_fds=(child_in, child_out))
         os.close(child_in)
         os.close(child_out)
         self._w = os.fdopen(cmd_w, "wb", buffering=0)

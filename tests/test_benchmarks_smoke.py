@@ -95,3 +95,15 @@ def test_run_quick_import(tmp_path):
     (r,) = json.loads(out.read_text(encoding="utf-8"))["results"]
     assert r["key"] == "import" and r["ours"] > 0 and r["base"] > 0
     assert r["detail"]["trans_lines"] == 20_000 and r["detail"]["peak_rss_mb"] > 0
+
+
+def test_preview_benchmark_runs(tmp_path):
+    """benchmarks/preview.py end to end (one edit, clock at the server): both runs see the edit."""
+    out = tmp_path / "preview.json"
+    proc = subprocess.run([sys.executable, str(BENCH / "preview.py"), "--no-browser", "--edits", "1", "--json", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["browser"] is False
+    for name in ("preview (cached pieces)", "whole page through pandoc"):
+        assert data[name]["edits"] == 1 and data[name]["median_s"] >= data[name]["rebuild_median_s"] > 0
