@@ -14,13 +14,19 @@ Without a browser the clock stops when the server has the new page (no reload).
 Two runs: the preview as it is (only the changed piece of the Markdown through
 pandoc) and with its HTML cache emptied before each edit (the whole page through
 pandoc, as a build does), so the gain of the cache is measured, not assumed.
-Prints the median and the worst edit of each, and the rebuild alone (check, Markdown,
-pandoc, page) as the preview measured it.
+Prints the median and the worst edit of each, when the new page was ready at the
+server (built: the watcher's wait and the rebuild), the rebuild alone (check, Markdown,
+pandoc, page) as the preview measured it, and the CPU time of that rebuild (its
+thread and its pandoc): on a shared machine the wall times grow with the load, the
+CPU time hardly, and on an idle 2-core machine the rebuild's wall time is about
+its CPU time (it runs one step after another).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import shutil
 import statistics
 import sys
@@ -57,6 +63,18 @@ def measure(proj: Path, edits: int, cold: bool, use_browser: bool) -> dict:
     from regionrapport.commands.preview import Preview
 
     pv = Preview(proj, REPORT, port=0).start()
+    cpu: list[float] = []
+    plain = pv.rebuild
+
+    def counted() -> None:
+        # CPU of the rebuild: the watcher thread's own and its pandoc's (waited-for children;
+        # the browser, also a child, is not waited for until the end)
+        t0, c0 = time.thread_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        plain()
+        c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(time.thread_time() - t0 + (c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime))
+
+    pv.rebuild = counted  # type: ignore[method-assign]
     page = browser = None
     try:
         if use_browser:
@@ -68,14 +86,14 @@ def measure(proj: Path, edits: int, cold: bool, use_browser: bool) -> dict:
         f = proj / OUTCOMES
         src = f.read_text(encoding="utf-8")
         assert src.count(COMMENT) == 1
-        total, rebuild = [], []
+        total, rebuild, built = [], [], []
         for i in range(edits):
             if cold:
                 pv.html_cache.clear()
             word = f"ändring{i}x"
             version = pv.version
             time.sleep(0.25)  # the watcher is somewhere in its poll, as for a person's save
-            t0 = time.perf_counter()
+            t0, m0 = time.perf_counter(), time.monotonic()
             f.write_text(src.replace(COMMENT, COMMENT.replace("ligger", f"ligger {word}")), encoding="utf-8")
             if page is not None:
                 deadline = t0 + 30
@@ -86,11 +104,14 @@ def measure(proj: Path, edits: int, cold: bool, use_browser: bool) -> dict:
             else:
                 pv.wait_newer(version, 30)
             total.append(time.perf_counter() - t0)
+            built.append(pv.built_at - m0)
             assert pv.ok, "the edited report does not build"
             rebuild.append(pv.last_seconds)
         f.write_text(src, encoding="utf-8")
         return {"median_s": statistics.median(total), "worst_s": max(total),
-                "rebuild_median_s": statistics.median(rebuild), "edits": edits}
+                "rebuild_median_s": statistics.median(rebuild), "rebuild_cpu_median_s": statistics.median(cpu),
+                "built_median_s": statistics.median(built),
+                "edits": edits}
     finally:
         if page is not None:
             page.close()
@@ -117,9 +138,11 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
     where = "in headless Chromium" if use_browser else "at the server (no browser)"
     print(f"Edit to updated page, {REPORT}, {args.edits} edits, measured {where}:")
-    print(f"{'':28} {'median':>8} {'worst':>8} {'rebuild':>8}")
+    print(f"{'':28} {'median':>8} {'worst':>8} {'built':>8} {'rebuild':>8} {'its CPU':>8}   (seconds)")
     for name, r in results.items():
-        print(f"{name:28} {r['median_s']:8.3f} {r['worst_s']:8.3f} {r['rebuild_median_s']:8.3f}")
+        print(f"{name:28} {r['median_s']:8.3f} {r['worst_s']:8.3f} {r['built_median_s']:8.3f} "
+              f"{r['rebuild_median_s']:8.3f} {r['rebuild_cpu_median_s']:8.3f}")
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     if args.json:
         args.json.write_text(json.dumps({"browser": use_browser, **results}, indent=1), encoding="utf-8")
     return 0
