@@ -188,10 +188,19 @@ def test_hostile_text_is_inert_in_the_page(tmp_path, secret):  # noqa: F811 - th
     assert "#förvaltningsberättelse" in hrefs and "https://example.org/x" in hrefs
 
 
+def test_links_to_anything_but_the_web_are_refused(project_copy, tmp_path):
+    line = put_in_comment(project_copy, "Se [här](javascript:alert(1)) och [där](https://example.org).")
+    r = run("build", "--project", str(project_copy), "--out", str(tmp_path / "ut"), "--format", "html", REPORT)
+    assert r.exit_code == 1 and f"data/outcomes/{REPORT}.yaml:{line}:" in r.output and "RR720" in r.output
+    assert not (tmp_path / "ut" / REPORT).exists()
+
+
 def test_hostile_comment_builds_to_an_inert_page(project_copy, tmp_path):
     """Through the whole build: check lets these through (they embed nothing), the page runs none of them."""
-    # (an <img> or a {=html} is refused by check: RR602, RR601; the rest passes it)
+    # (an <img> or a {=html} is refused by check: RR602, RR601, a javascript: link by RR720;
+    # the links are put together by the text's own expressions here, past the rule)
     text = HOSTILE.replace("`<iframe src=x>`{=html} ", "").replace('<img src="file:///etc/passwd" onerror="alert(1)"> ', "")
+    text = text.replace("](", '{{ "]" }}(')
     put_in_comment(project_copy, text)
     out = tmp_path / "ut"
     r = run("build", "--project", str(project_copy), "--out", str(out), "--format", "html", REPORT)

@@ -396,7 +396,8 @@ def test_pandoc_runs_sandboxed(tmp_path):
 def test_a_text_built_by_jinja_still_cannot_embed_a_file(project_copy, secret, tmp_path):
     """The static rule sees the text as written; an image put together by Jinja passes
     it, and the build's converters drop it: the DOCX and PDF hold no byte of the file."""
-    put_in_comment(project_copy, '{{ "!" }}[x](' + str(secret) + ') och {{ "`#read(\\"' + str(secret)
+    # (the link's bracket too comes from an expression: a link to a file path is RR720)
+    put_in_comment(project_copy, '{{ "!" }}[x{{ "]" }}(' + str(secret) + ') och {{ "`#read(\\"' + str(secret)
                    + '\\")`{" }}=typst}')
     out = tmp_path / "ut"
     b = run("build", "--project", str(project_copy), "--out", str(out), REPORT)

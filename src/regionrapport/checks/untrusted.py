@@ -30,7 +30,13 @@ _HTML_IMAGE = re.compile(r"<\s*(?:img|image|svg|object|embed|iframe)\b", re.I)
 # A YAML metadata block: a line of ---, at the start or after a blank line, followed
 # by a line that is not blank (pandoc's yaml_metadata_block; --- then a blank line is a rule).
 _METADATA = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*---[ \t]*\r?\n[ \t]*\S")
-_QUICK = re.compile(r"\{\s*=|!\[|<|---")
+# A link's target: [x](target) (pandoc allows no space before the bracket), [ref]: target
+# (a reference definition), <javascript:...> (an autolink; only the schemes that run or
+# open something, since "<w:r>" in a code span is no link).
+_LINK = re.compile(r"\]\(\s*<?\s*([^\s)>]*)|^[ \t]{0,3}\[[^\]\n]*\]:[ \t]*<?([^\s>]*)|<((?:javascript|vbscript|data|file|blob|filesystem):[^\s>]*)>",
+                   re.M)
+_WEB = re.compile(r"(?:#|https?://|mailto:)", re.I)
+_QUICK = re.compile(r"\{\s*=|!\[|<|---|\]\s*[(:]")
 
 
 def _excerpt(text: str, at: int, width: int = 40) -> str:
@@ -70,6 +76,13 @@ def unsafe_markup(text: str) -> list[tuple[str, str, str]]:
         m = _HTML_IMAGE.search(text)
         if m:
             found.append(("RR602", "en HTML-bild (<img …>)", _excerpt(text, m.start())))
+    # (an image's target is RR602's; a link is looked at in a text without one)
+    for m in _LINK.finditer(text) if at < 0 else ():
+        target = next(g for g in m.groups() if g is not None)
+        if target and not _WEB.match(target):
+            found.append(("RR720", "en länk som inte går till en webbsida, en e-postadress eller ett avsnitt",
+                          _excerpt(text, m.start())))
+            break
     m = _METADATA.search(text)
     if m:
         found.append(("RR603", "ett metadatablock (en rad --- följd av text)", _excerpt(text, m.end() - 1)))
@@ -81,6 +94,8 @@ _HINTS = {
              "direkt in i PDF- eller DOCX-filen. Ta bort den råa koden.",
     "RR602": "Bilder i rapporten kommer bara från diagrammen och logotypen (organisation.yaml: logotyp). "
              "Ta bort bilden; menar du ett utropstecken före [, skriv \\![.",
+    "RR720": "En länk i en text får gå till en webbsida (https://…), en e-postadress (mailto:…) eller ett "
+             "avsnitt i rapporten (#…); webbversionen visar annars bara orden. Skriv adressen med https://.",
     "RR603": "pandoc läser --- följt av text som metadata för hela dokumentet. Skriv *** för en linje, "
              "eller lämna en tom rad efter ---.",
 }
@@ -143,6 +158,16 @@ converter read a file or fetch a URL and embed it in the published DOCX. Images
 in a report come only from the build's own charts and the project's logo; the
 build drops any other image anyway (status.lua, pandoc --sandbox).
 Fix: remove the image; an exclamation mark before a bracket is written `\\![`.
+""")
+documented("RR720", "Link to something other than a web page in a text", """
+A string in the data or in organisation.yaml holds a Markdown link whose target
+is not a web page (`http:`, `https:`), an e-mail address (`mailto:`) or a place
+in the report (`#…`): `[x](javascript:…)`, `[x](data:…)`, `[x](file:///…)`, a
+relative file name, `<vbscript:…>` or a reference `[x]: …` to one. In the web
+version (`--format html`) such a link could run code or open a local file when a
+reader clicks it; the build keeps only its words (status.lua), and in the DOCX
+and PDF it would lead nowhere.
+Fix: write the address with https://, or leave the words without a link.
 """)
 documented("RR603", "YAML metadata block in a text", """
 A text holds a line `---` (at its start or after a blank line) followed by a line
