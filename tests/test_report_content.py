@@ -174,7 +174,7 @@ def test_unspecified_rest_of_other_income(md):
 
 
 def test_staff_tables(md):
-    sick = table_rows(md, "Sjukfrånvaro i procent av ordinarie arbetstid (procent)")
+    sick = table_rows(md, "Sjukfrånvaro i procent av ordinarie arbetstid")
     assert sick["Totalt"] == ["6,6\u00a0%", "5,8\u00a0%"] and sick["Kvinnor"] == ["7,3\u00a0%", "6,6\u00a0%"]
     days = table_rows(md, "Sjukfrånvarodagar per snittanställd (dagar)")
     assert days["1–14 dagar"] == ["1,9", "1,5"] and days["Mer än 14 dagar"] == ["2,5", "2,4"]

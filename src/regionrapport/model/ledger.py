@@ -73,6 +73,9 @@ class Row(Strict):
                       description="normal, summa (bold), varav (indented, italic), kursiv (italic), rubrik.")
     decimaler: int | None = Field(None, ge=0, le=3,
                                   description="Decimals of this row's amounts (overrides the post's and the table's).")
+    format: str | None = Field(None, pattern="^(belopp|procent|decimal)$",
+                               description="The row's own number format, when it is not its columns': procent "
+                                           "(a ratio such as soliditet, '11,0 %') or decimal, in a table of amounts.")
     kolumnkalla: dict[Id, Id] | None = Field(
         None, description="Post row only: table column -> the post's column whose figure it shows; the table's other "
                           "columns stay empty. E.g. {prognos_avvikelse: arsbudget} for a 'Budgeterat resultat' row.")
@@ -84,6 +87,8 @@ class Row(Strict):
             raise ValueError("en rad har precis en av 'post', 'rubrik', 'forandring' eller 'andel'")
         if self.kolumner is not None and given[0] in ("post", "rubrik"):
             raise ValueError("'kolumner' gäller bara en härledd rad ('forandring' eller 'andel')")
+        if self.format is not None and given[0] != "post":
+            raise ValueError("'format' gäller bara en rad med 'post'")
         if self.kolumnkalla is not None and given[0] != "post":
             raise ValueError("'kolumnkalla' gäller bara en rad med 'post'")
         return self

@@ -69,6 +69,15 @@ class Column(Strict):
         None, description="What the column compares with, for the statutory check: samma_period_fg_ar (the same "
                           "period of the year before, beside a resultaträkning), fg_arets_utgang (the last year-end, "
                           "beside a balansräkning).")
+    decimaler: int | None = Field(None, ge=0, le=3,
+                                  description="Decimals of the column's figures: for a belopp column it takes "
+                                              "precedence over the table's (a row's or post's own wins); for a "
+                                              "procent or decimal column it replaces the default one decimal "
+                                              "(0: '11 %', 1: '11,0 %').")
+    enhet: Text | None = Field(None, max_length=40,
+                               description="The column's own unit when it is not the table's (e.g. 'kr/invånare'). "
+                                           "A table whose columns differ in unit prints each column's unit in its "
+                                           "header and no unit for the whole table.")
 
 
 class TableSection(Strict):

@@ -7,18 +7,33 @@ figure comes from starts at `table_view` (amounts) or `goal_views` (metrics).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 
 from ..compute import derived as D
 from ..compute import goals as G
 from ..constants import MONTHS
 from ..model.organisation import section_views
-from ..numbers import fmt_amount, fmt_metric, fmt_number, fmt_percent
+from ..numbers import DASH, fmt_amount, fmt_metric, fmt_number, fmt_percent
 from ..headers import fill_header, header_values
 from .chartdata import chart_views
 from ..compute.texts import TextHelpers
 
 TREND = {"upp": ("↑", "förbättring"), "ned": ("↓", "försämring"), "oforandrad": ("→", "oförändrat")}
+
+
+def names_unit(text: str, unit: str) -> bool:
+    """Whether a heading already names the unit as a word ("Resultaträkning (mnkr)", "… i procent …")."""
+    words = {unit.lower()} | ({"%", "procent"} if unit.lower() in ("%", "procent") else set())
+    return any(re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", text.lower()) for w in words if w)
+
+
+_MD_MARKUP = re.compile(r"([\\`*_{}\[\]<>#+!|~^$@&=])")
+
+
+def escape_markdown(text: str) -> str:
+    """A name from the data as literal Markdown text (a '*' in it is no emphasis)."""
+    return _MD_MARKUP.sub(r"\\\1", text)
 
 
 def swedish_date(d: dt.date) -> str:
@@ -57,6 +72,8 @@ class Context:
         self._groups: dict = {}
         self._statuses: dict = {}
         self._assignment_views: dict = {}
+        self._commented: set[str] = set()  # posts whose commentary a table has already shown
+        self._in_comment_column: set[str] | None = None
         self.texts = TextHelpers(report, self.statuses)
         self._header_values = header_values(self.ar, self.org.perioder.get(report.outcomes.rapport.period))
 
@@ -66,52 +83,104 @@ class Context:
         text = override or (c.rubrik if c else col_id)
         return fill_header(text, self._header_values)
 
-    def cell(self, pid: str, col: str, decimals: int | None = None) -> str:
-        text = self._cell(pid, col, decimals)
+    def cell(self, pid: str, col: str, decimals: int | None = None, row_format: str | None = None) -> str:
+        text = self._cell(pid, col, decimals, row_format)
         c = self.r.columns.get(col)
         if (c is not None and c.plustecken and (self.r.ledger.value(pid, col) or 0) > 0
                 and any(ch in "123456789" for ch in text)):  # 0 stays 0, also when 0,4 rounds to it
             return "+" + text
         return text
 
-    def _cell(self, pid: str, col: str, decimals: int | None = None) -> str:
+    def _cell(self, pid: str, col: str, decimals: int | None = None, row_format: str | None = None) -> str:
+        """One figure as the table prints it; a missing figure is "–" in every format.
+
+        `decimals` is the row's, post's or table's setting (belopp). A column or row with a
+        format of its own (procent, decimal) has one decimal unless its own `decimaler` says
+        otherwise, so trailing zeros stay as the source prints them ("11,0 %")."""
         v = self.r.ledger.value(pid, col)
         c = self.r.columns.get(col)
-        if c is not None and c.format == "procent":
-            return fmt_percent(v, 1) if v is not None else ""
-        if c is not None and c.format == "decimal":
-            return fmt_number(v, 1) if v is not None else ""
-        if decimals:
-            return fmt_number(v, decimals)
-        return fmt_amount(v)
+        if v is None:
+            # "–" for a figure that is "–" or not yet known; a percentage or decimal column
+            # the post has no figure in at all stays empty, as the sources print it
+            own_format = row_format or (c.format if c is not None else "belopp")
+            if own_format != "belopp" and self.r.ledger.get(pid, col) is None:
+                return ""
+            return DASH
+        if row_format in ("procent", "decimal"):
+            d = decimals if decimals is not None else 1
+            return fmt_percent(v, d) if row_format == "procent" else fmt_number(v, d)
+        if c is not None and c.format in ("procent", "decimal"):
+            d = c.decimaler if c.decimaler is not None else 1
+            return fmt_percent(v, d) if c.format == "procent" else fmt_number(v, d)
+        if decimals is None and c is not None:
+            decimals = c.decimaler
+        return fmt_number(v, decimals or 0)
+
+    def column_unit(self, col_id: str, table_unit: str) -> str:
+        """The unit of a table column's figures: its own, '%' for a percentage, else the table's."""
+        c = self.r.columns.get(col_id)
+        if c is None:
+            return table_unit
+        if c.enhet:
+            return c.enhet
+        return "%" if c.format == "procent" else table_unit
 
     def table_view(self, tid: str) -> dict:
         t = self.r.outcomes.tabeller.get(tid) or self.r.budget.tabeller.get(tid)
         if t is None:
             raise KeyError(tid)
+        unit = t.enhet or self.org.enhet
+        col_ids = [c if isinstance(c, str) else c.kolumn for c in t.kolumner]
+        # A table whose figure columns differ in unit (a percentage beside amounts) claims
+        # no unit for the whole: each column's header names its own instead.
+        same = {unit, "%"} if unit.lower() in ("%", "procent") else {unit}
+        mixed = any(self.column_unit(cid, unit) not in same for cid in col_ids if cid != "kommentar")
         cols = []
         for c in t.kolumner:
             cid, over = (c, None) if isinstance(c, str) else (c.kolumn, c.rubrik)
-            cols.append((cid, self.header(cid, over) if cid != "kommentar" else (over or "Kommentar")))
+            if cid == "kommentar":
+                cols.append((cid, over or "Kommentar"))
+                continue
+            head = self.header(cid, over)
+            col_unit = self.column_unit(cid, unit)
+            if mixed and col_unit not in ("%", unit) and not names_unit(head, col_unit):
+                head = f"{head}, {col_unit}"  # a percentage's cells carry their own "%"
+            cols.append((cid, head))
         rows: list[dict] = []
+        comments: list[str] = []
+        post_notes: list[str] = []
+        has_comment_column = "kommentar" in col_ids
 
-        def add(pid, label, style, depth, decimals=None, source=None):
+        def add(pid, label, style, depth, decimals=None, source=None, row_format=None):
             # the row and, with visa_varav, its breakdown under it (bounded; RR625 in `rapport check`)
             for i, (p, below) in enumerate(D.post_rows(pid, self.r.posts, t.visa_varav, D.MAX_TABLE_ROWS - len(rows))):
                 post = self.r.posts[p]
                 # The most specific setting wins: the row's, the post's, the table's (else whole units).
                 own = decimals if i == 0 else None
                 d = next((x for x in (own, post.decimaler, t.decimaler) if x is not None), None)
+                fmt = row_format if i == 0 else None
                 cells = []
                 for cid, _ in cols:
                     if cid == "kommentar":
                         cells.append(self.text(post.kommentar or "", inline=True))
                     elif i == 0 and source is not None:  # the row shows other columns of its post, or nothing
-                        cells.append(self.cell(p, source[cid], d) if cid in source else "")
+                        cells.append(self.cell(p, source[cid], d, fmt) if cid in source else "")
                     else:
-                        cells.append(self.cell(p, cid, d))
-                rows.append({"label": (label if i == 0 else None) or post.namn or p, "cells": cells,
+                        cells.append(self.cell(p, cid, d, fmt))
+                shown_label = (label if i == 0 else None) or post.namn or p
+                rows.append({"label": shown_label, "cells": cells,
                              "stil": style if i == 0 else "varav", "niva": depth + below, "post": p})
+                # A post's own footnote goes under every table that shows it; its commentary (a
+                # committee's is the committee section's) under the first table, when no
+                # comment column shows it.
+                if post.fotnot:
+                    note = f"{shown_label}: {self.text(post.fotnot.strip(), inline=True)}"
+                    if note not in post_notes:
+                        post_notes.append(note)
+                if (post.kommentar and not has_comment_column and p not in self.r.budget.namnder
+                        and p not in self._commented and p not in self.commented_in_column()):
+                    self._commented.add(p)
+                    comments.append(f"**{escape_markdown(shown_label)}.** {self.text(post.kommentar.strip())}")
 
         for row in t.rader:
             if isinstance(row, str):
@@ -121,16 +190,37 @@ class Context:
             elif row.forandring is not None or row.andel is not None:
                 rows.append(self.derived_row(row, [c for c, _ in cols]))
             else:
-                add(row.post, row.namn, row.stil, 1 if row.stil == "varav" else 0, row.decimaler, row.kolumnkalla)
+                add(row.post, row.namn, row.stil, 1 if row.stil == "varav" else 0, row.decimaler, row.kolumnkalla,
+                    row.format)
         del add  # a closure over self is a reference cycle: it kept the report for the collector
-        notes = [self.text(f, inline=True) for f in t.fotnoter] + self.published_notes(rows, cols)
+        notes = [self.text(f, inline=True) for f in t.fotnoter] + post_notes + self.published_notes(rows, cols)
         return {
             "id": tid, "rubrik": t.rubrik, "text": self.text(t.text) if t.text else "",
             "kolumner": [h for _, h in cols], "kolumn_ids": [c for c, _ in cols],
             "textkolumner": [c == "kommentar" for c, _ in cols],
-            "rader": rows, "fotnoter": notes,
-            "enhet": t.enhet or self.org.enhet,
+            "rader": rows, "fotnoter": notes, "kommentarer": comments,
+            # Over the labels the unit of the whole table, unless its columns differ in unit.
+            "enhet": "" if mixed else unit,
+            # The caption: the heading and the unit, unless the heading already names it
+            # ("Resultaträkning (mnkr)" gets no second "(mnkr)"); where columns differ in unit,
+            # the unit of its amounts ("belopp i mnkr"), a percentage carrying its own "%".
+            "bildtext": (t.rubrik if names_unit(t.rubrik, unit)
+                         else f"{t.rubrik} (belopp i {unit})" if mixed else f"{t.rubrik} ({unit})"),
         }
+
+    def commented_in_column(self) -> set[str]:
+        """Posts that a table with a comment column shows (their commentary is shown there)."""
+        if self._in_comment_column is None:
+            found: set[str] = set()
+            for t in (*self.r.budget.tabeller.values(), *self.r.outcomes.tabeller.values()):
+                if "kommentar" not in [c if isinstance(c, str) else c.kolumn for c in t.kolumner]:
+                    continue
+                for row in t.rader:
+                    pid = row if isinstance(row, str) else row.post
+                    if pid in self.r.posts:
+                        found.update(p for p, _ in D.post_rows(pid, self.r.posts, t.visa_varav))
+            self._in_comment_column = found
+        return self._in_comment_column
 
     def published_notes(self, rows: list[dict], cols: list[tuple[str, str]]) -> list[str]:
         """A footnote for each printed figure reproduced as published against its parts
