@@ -23,6 +23,7 @@ REPORTS = [
     ("examples/region-norrby", "tertial2-2025"),  # the fictional region
     ("examples/sjovalla-kommun", "tertial2-2026"),  # the fictional municipality: every goal shape
     ("examples/sjovalla-kommun", "tertial2-2025"),  # ... and the report it compares with
+    ("examples/region-norrby", "prognos-oktober-2025"),  # its short forecast: formats per column and row
 ]
 
 

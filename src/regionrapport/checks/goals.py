@@ -89,9 +89,17 @@ def metric_outcomes(report, collector):
     `saknas` reason, or has both an outcome and a `saknas` reason. A silent gap
     would be counted as "utan utfall" without the reader knowing why.
     Fix: give `utfall`, or `utfall: null` with `saknas: <reason>`.
+    A short report whose sections are only tables, texts and headings (a forecast) and
+    that gives no metrics shows none, and is not asked for them.
     """
     kind = report.org.rapporttyper.get(report.outcomes.rapport.typ)
     if kind is not None and kind.framatblickande:  # a budget has targets, not outcomes
+        return
+    sections = report.outcomes.rapport.sektioner if report.outcomes.rapport.sektioner is not None else (
+        kind.sektioner if kind is not None else None)
+    if (sections is not None and not report.outcomes.matetal and not any(isinstance(s, str) for s in sections)
+            and not (report.project.templates_dir / f"{report.outcomes.rapport.typ}.md.j2").exists()):
+        # A short report of tables and texts only (a forecast): no section shows a metric.
         return
     outs = report.outcomes.matetal
     for gid, g in report.budget.mal.items():

@@ -129,13 +129,14 @@ def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambd
 
     date = report.outcomes.rapport.datum
     style = P.prepare_style(report, tmp)  # logo and personalised reference document in tmp
+    toc = report.org.layout(report.outcomes.rapport.typ)["innehall"]
     both = "docx" in formats and "pdf" in formats
     overlap = both and (slots is None or slots.try_acquire())
     procs = []
     try:
         if "pdf" in formats:
             typ = tmp / "rapport.typ"
-            typst_proc = P.start_pandoc(files["md"], "typst", style, date, P.typst_args(style, date), typ)
+            typst_proc = P.start_pandoc(files["md"], "typst", style, date, P.typst_args(style, date), typ, toc=toc)
             procs.append((typst_proc, "typst"))
             if not overlap:
                 P.finish(typst_proc, "typst")
@@ -150,7 +151,8 @@ def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambd
             finish_html(files["html"], style, tmp, report.org.namn)
         if "docx" in formats:
             files["docx"] = tmp / "rapport.docx"
-            procs.append((P.start_pandoc(files["md"], "docx", style, date, P.docx_args(style), files["docx"]), "docx"))
+            procs.append((P.start_pandoc(files["md"], "docx", style, date, P.docx_args(style), files["docx"],
+                                        toc=toc), "docx"))
             if not overlap:
                 P.finish(procs[-1][0], "docx")
         if "pdf" in formats:

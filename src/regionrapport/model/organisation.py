@@ -138,6 +138,11 @@ class ReportKind(Strict):
     lagstadgad: bool = Field(False, description="True for the statutory interim report (LKBR 13 kap.): `rapport check` "
                                                 "then requires the parts the law and RKR R17 name (sections marked "
                                                 "`lagkrav`) and a period of half to two thirds of the year.")
+    framsida: bool = Field(True, description="A title page of its own (PDF and DOCX). False: the title, the "
+                                             "organisation and the date stand at the top of the first page, as a "
+                                             "short report (a one-page forecast) has them.")
+    innehall: bool = Field(True, description="A table of contents (on a page of its own). False for a short report.")
+    sidbrytning: bool = Field(False, description="True: every top-level heading (niva 1) starts a new page.")
 
 
 class Organisation(Strict):
@@ -181,3 +186,11 @@ class Organisation(Strict):
     referensdokument: Text | None = Field(None, description="Path of a DOCX reference document (styles).")
     typstmall: Text | None = Field(None, description="Path of a pandoc typst template.")
     farger: dict[str, Text] = Field(default_factory=dict, description="House colours (accent, rubrik).")
+
+    def layout(self, typ: str) -> dict[str, bool]:
+        """A report kind's page layout: title page, table of contents, page breaks before chapters
+        (a kind not declared here gets the defaults)."""
+        kind = self.rapporttyper.get(typ)
+        if kind is None:
+            return {"framsida": True, "innehall": True, "sidbrytning": False}
+        return {"framsida": kind.framsida, "innehall": kind.innehall, "sidbrytning": kind.sidbrytning}

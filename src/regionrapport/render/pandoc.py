@@ -114,7 +114,7 @@ def prepare_style(report, scratch: Path) -> Style:
         shutil.copyfile(style.logo, scratch / style.logo_in_build)
     ref = scratch / "reference.docx"
     ref.write_bytes(personalise_reference(style, report.org.namn, report.outcomes.rapport.titel,
-                                          report.outcomes.rapport.datum))
+                                          report.outcomes.rapport.datum, report.org.layout(report.outcomes.rapport.typ)))
     style.reference_doc = ref
     from .charts import chart_files  # light: names only, no matplotlib
 
@@ -132,7 +132,8 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def personalise_reference(style: Style, organisation: str, title: str, date: dt.date) -> bytes:
+def personalise_reference(style: Style, organisation: str, title: str, date: dt.date,
+                          layout: dict[str, bool] | None = None) -> bytes:
     """The reference document with this organisation's colours, header texts and logo.
 
     The organisation's own reference document keeps its styles; it only gets the
@@ -152,6 +153,8 @@ def personalise_reference(style: Style, organisation: str, title: str, date: dt.
         styles = _recolour(styles, DEFAULT_ACCENT, style.accent, DEFAULT_ACCENT, style.heading)
     for key, colour in style.status_colours.items():
         styles = _status_style(styles, key, text_colour(colour))
+    if layout is not None:
+        styles = _layout_styles(styles, layout)
     entries["word/styles.xml"] = styles.encode("utf-8")
 
     values = {PLACEHOLDERS["organisation"]: escape(organisation), PLACEHOLDERS["titel"]: escape(title)}
@@ -178,6 +181,24 @@ def personalise_reference(style: Style, organisation: str, title: str, date: dt.
             zi.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(zi, entries[name])
     return buf.getvalue()
+
+
+def _layout_styles(xml: str, layout: dict[str, bool]) -> str:
+    """A report kind's layout in the DOCX styles: without a title page the title stands at the
+    top of the first page and the contents need no page of their own; with page breaks, every
+    "heading 1" starts a page."""
+    def edit(sid: str, change) -> None:
+        nonlocal xml
+        block = re.search(_STYLE_BLOCK.format(id=sid), xml, flags=re.S)
+        if block:
+            xml = xml[:block.start()] + change(block.group(0)) + xml[block.end():]
+
+    if not layout.get("framsida", True):
+        edit("Title", lambda b: re.sub(r'w:before="\d+"', 'w:before="0"', b))
+        edit("TOCHeading", lambda b: b.replace("<w:pageBreakBefore/>", ""))
+    if layout.get("sidbrytning", False):
+        edit("Heading1", lambda b: b.replace('<w:pageBreakBefore w:val="0"/>', "<w:pageBreakBefore/>"))
+    return xml
 
 
 def _recolour(xml: str, old_accent: str, accent: str, old_heading: str, heading: str) -> str:
@@ -304,7 +325,7 @@ if TYPE_CHECKING:
 
 
 def start_pandoc(md_file: Path, to: str, style: Style, date: dt.date, extra: list[str], out: Path,
-                 reader: str = READER) -> _Pandoc:
+                 reader: str = READER, toc: bool = True) -> _Pandoc:
     """Start pandoc on a Markdown file; output and messages go to files (no pipe can fill up).
 
     Runs in the scratch folder with --sandbox: pandoc itself opens no file but those
@@ -319,7 +340,8 @@ def start_pandoc(md_file: Path, to: str, style: Style, date: dt.date, extra: lis
         # translates the words from lang: sv-SE), as typst numbers them in the PDF.
         to = "docx+native_numbering"
     args = [pandoc_path(), str(md_file), "-f", reader, "-t", to, "--sandbox", "--columns=200", "--lua-filter",
-            str(style.lua_filter), "--toc", "--toc-depth=2", "-M", "rr-bilder=" + " ".join(style.images),
+            str(style.lua_filter), *(["--toc", "--toc-depth=2"] if toc else []),
+            "-M", "rr-bilder=" + " ".join(style.images),
             *_status_meta(style), *extra, "-o", str(out)]
     err = open(out.with_suffix(out.suffix + ".log"), "w+b")  # noqa: SIM115 - closed when the process is waited for
     proc = cast("_Pandoc", subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err, env=_env(date),

@@ -142,10 +142,19 @@ function Meta(meta)
 end
 
 -- DOCX: the title page, then the table of contents (its heading starts a page),
--- then the body on a page of its own.
+-- then the body on a page of its own. A report kind without a title page and
+-- without contents (rr-utan-framsida, no --toc) starts its body under the title;
+-- with page breaks before chapters (rr-sidbrytning) a first chapter heading
+-- breaks the page itself.
 function Pandoc(doc)
   if FORMAT == "docx" then
-    doc.blocks:insert(1, pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'))
+    local cover = not doc.meta["rr-utan-framsida"]
+    local toc = PANDOC_WRITER_OPTIONS.table_of_contents
+    local first = doc.blocks[1]
+    local breaks_itself = doc.meta["rr-sidbrytning"] and first ~= nil and first.t == "Header" and first.level == 1
+    if (cover or toc) and not breaks_itself then
+      doc.blocks:insert(1, pandoc.RawBlock("openxml", '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'))
+    end
     return doc
   end
 end
