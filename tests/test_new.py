@@ -134,3 +134,32 @@ def test_scaffold_builds_before_its_figures_are_filled_in(august):
     assert r.returncode == 0, r.stderr
     md = (august / "out" / "delar-aug-2025" / "delar-aug-2025.md").read_text(encoding="utf-8")
     assert "diagram-kostnader.png" not in md  # the cost series has no values yet
+
+
+def test_period_words_rewritten_where_they_name_the_period(august):
+    """Headers that name the report's period follow it, in columns, table headings and a
+    table's own column headers; a date that is the old period's last day moves to the new
+    period's (the source's balance-sheet columns 2025-03-31 / 2024-03-31 / 2023-03-31)."""
+    new = text(august, "delar-aug-2025")
+    for old_header, new_header in (('rubrik: "Utfall jan–mar"', 'rubrik: "Utfall jan–aug"'),
+                                   ('rubrik: "2025-03-31"', 'rubrik: "2025-08-31"'),
+                                   ('rubrik: "2024-03-31"', 'rubrik: "2024-08-31"'),
+                                   ("rubrik: Övriga intäkter januari–mars", "rubrik: Övriga intäkter januari–augusti")):
+        assert old_header not in new and new_header in new
+
+
+def test_header_tied_to_a_fixed_date_is_kept(project_copy):
+    f = project_copy / "data" / "outcomes" / f"{SRC}.yaml"
+    src = f.read_text(encoding="utf-8")
+    old = '      - {kolumn: utfall_fg2_ar, rubrik: "2023-03-31"}\n'
+    assert src.count(old) == 1
+    f.write_text(src.replace(old, old.replace('"2023-03-31"', '"Bokslut 2024-12-31"')).replace(
+        'rubrik: Övriga intäkter januari–mars', 'rubrik: Övriga intäkter januari–mars (skatteunderlag 1 mars 2025)'),
+        encoding="utf-8")
+    r = rapport("new", "delar-mars-2026", "--from", SRC, cwd=project_copy)
+    assert r.returncode == 0, r.stderr
+    new = text(project_copy, "delar-mars-2026")
+    assert 'rubrik: "Bokslut 2024-12-31"' in new  # a fixed day: neither its year nor its month moves
+    assert 'rubrik: "2026-03-31"' in new and 'rubrik: "2025-03-31"' in new  # the period's last day, a year on
+    assert "Övriga intäkter januari–mars (skatteunderlag 1 mars 2025)" in new
+    assert data(project_copy, "delar-mars-2026")["rapport"]["titel"] == "Delårsrapport per mars 2026"

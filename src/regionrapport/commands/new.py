@@ -55,6 +55,8 @@ class Plan:
     date: dt.date
     budget: str | None = None  # a new budget id, when the year moved on and that budget exists
     words: list[tuple[str, str]] = field(default_factory=list)  # (old, new) text replacements in titles and headers
+    old_months: int = 0  # months of the old and the new period (0: unknown), for dates in headers
+    new_months: int = 0
 
     @property
     def next_year_same_period(self) -> bool:
@@ -96,6 +98,51 @@ def _replace_words(text: str, words: list[tuple[str, str]]) -> str:
 
         text = re.sub(rf"(?<![\w]){re.escape(old)}(?![\w])", like, text, flags=re.IGNORECASE)
     return text
+
+
+_ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+_LONG_DATE = re.compile(r"(?<![\w])(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})(?![\w])", re.IGNORECASE)
+
+
+def _period_end(year: int, months: int) -> dt.date:
+    return dt.date(year, months, calendar.monthrange(year, months)[1])
+
+
+def _rewrite_text(text: str, plan: Plan) -> str:
+    """A title or header for the new period: the period's words rewritten where they name it.
+
+    A date is a period's when it is the last day of the old period, in the report's year or
+    an earlier one ("2025-03-31", "31 mars 2024" beside a March report): it becomes the new
+    period's last day of the same year (moved on as the report's year moves). Any other date
+    is tied to a fixed day ("2024-12-31", "1 november 2024") and stays as written, words and
+    year included. Outside dates the period's short name, its month and the year are
+    rewritten as before ("Utfall jan–mar 2025" -> "Utfall jan–aug 2025")."""
+    if not plan.old_months or not plan.new_months:
+        return _replace_words(text, plan.words)
+    shift = plan.year - plan.old_year
+    out, pos = [], 0
+    spans = sorted([(m.start(), m.end(), m, "iso") for m in _ISO_DATE.finditer(text)]
+                   + [(m.start(), m.end(), m, "long") for m in _LONG_DATE.finditer(text)], key=lambda x: x[0])
+    for start, end, m, kind in spans:
+        if start < pos:
+            continue
+        try:
+            if kind == "iso":
+                day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            else:
+                day = dt.date(int(m.group(3)), MONTHS.index(m.group(2).lower()) + 1, int(m.group(1)))
+        except ValueError:
+            continue  # not a date after all: left to the word replacement
+        out.append(_replace_words(text[pos:start], plan.words))
+        if day.year <= plan.old_year and day == _period_end(day.year, plan.old_months):
+            new = _period_end(day.year + shift, plan.new_months)
+            out.append(new.isoformat() if kind == "iso"
+                       else f"{new.day} {_case_like(m.group(2), MONTHS[new.month - 1])} {new.year}")
+        else:
+            out.append(m.group(0))  # a fixed date: as written
+        pos = end
+    out.append(_replace_words(text[pos:], plan.words))
+    return "".join(out)
 
 
 # -- ranges in the text ----------------------------------------------------------
@@ -186,14 +233,14 @@ def transform(text: str, plan: Plan) -> str:  # noqa: C901 - the whole copy-and-
                 elif k.value == "budget" and plan.budget:
                     ed.scalar(v, plan.budget)
                 elif k.value in ("titel", "undertitel") and isinstance(v, ScalarNode):
-                    ed.scalar(v, _replace_words(raw(v), plan.words))
+                    ed.scalar(v, _rewrite_text(raw(v), plan))
                 elif k.value in ("beslut", "diarienummer"):
                     _empty(ed, k, v)
         elif section == "kolumner":
             for _, col in _items(node):
                 for k, v in _items(col):
                     if k.value == "rubrik" and isinstance(v, ScalarNode):
-                        ed.scalar(v, _replace_words(raw(v), plan.words))
+                        ed.scalar(v, _rewrite_text(raw(v), plan))
         elif section == "poster":
             for _, post in _items(node):
                 fields = {k.value: v for k, v in _items(post)}
@@ -219,7 +266,12 @@ def transform(text: str, plan: Plan) -> str:  # noqa: C901 - the whole copy-and-
                     if k.value == "text":
                         _empty(ed, k, v)
                     elif k.value == "rubrik" and isinstance(v, ScalarNode):
-                        ed.scalar(v, _replace_words(raw(v), plan.words))
+                        ed.scalar(v, _rewrite_text(raw(v), plan))
+                    elif k.value == "kolumner":
+                        for ref in v.value if isinstance(v, SequenceNode) else []:
+                            for rk, rv in _items(ref):  # {kolumn: utfall, rubrik: "Utfall jan–mar"}
+                                if rk.value == "rubrik" and isinstance(rv, ScalarNode):
+                                    ed.scalar(rv, _rewrite_text(raw(rv), plan))
         elif section == "matetal":
             for _, metric in _items(node):
                 for k, v in _items(metric):
@@ -328,6 +380,7 @@ def new_report(project, new_id: str, from_id: str, period: str | None = None, da
         if not plan.next_year_same_period:
             notes.append("Mätetalens historik behöver årets nya föregående år.")
     old_p, new_p = periods.get(old.rapport.period), periods[period]
+    plan.old_months, plan.new_months = (old_p.manader if old_p else 0), new_p.manader
     if old_p is not None and old_p.kort != new_p.kort:
         plan.words.append((old_p.kort, new_p.kort))
     if old.rapport.period in MONTHS and period in MONTHS:

@@ -83,18 +83,20 @@ class Context:
         text = override or (c.rubrik if c else col_id)
         return fill_header(text, self._header_values)
 
-    def cell(self, pid: str, col: str, decimals: int | None = None, row_format: str | None = None) -> str:
-        text = self._cell(pid, col, decimals, row_format)
+    def cell(self, pid: str, col: str, decimals: int | None = None, row_format: str | None = None,
+             table_decimals: int | None = None) -> str:
+        text = self._cell(pid, col, decimals, row_format, table_decimals)
         c = self.r.columns.get(col)
         if (c is not None and c.plustecken and (self.r.ledger.value(pid, col) or 0) > 0
                 and any(ch in "123456789" for ch in text)):  # 0 stays 0, also when 0,4 rounds to it
             return "+" + text
         return text
 
-    def _cell(self, pid: str, col: str, decimals: int | None = None, row_format: str | None = None) -> str:
+    def _cell(self, pid: str, col: str, decimals: int | None = None, row_format: str | None = None,
+              table_decimals: int | None = None) -> str:
         """One figure as the table prints it; a missing figure is "–" in every format.
 
-        `decimals` is the row's, post's or table's setting (belopp). A column or row with a
+        `decimals` is the row's or post's setting, then the column's and the table's (belopp). A column or row with a
         format of its own (procent, decimal) has one decimal unless its own `decimaler` says
         otherwise, so trailing zeros stay as the source prints them ("11,0 %")."""
         v = self.r.ledger.value(pid, col)
@@ -112,8 +114,8 @@ class Context:
         if c is not None and c.format in ("procent", "decimal"):
             d = c.decimaler if c.decimaler is not None else 1
             return fmt_percent(v, d) if c.format == "procent" else fmt_number(v, d)
-        if decimals is None and c is not None:
-            decimals = c.decimaler
+        if decimals is None:
+            decimals = c.decimaler if c is not None and c.decimaler is not None else table_decimals
         return fmt_number(v, decimals or 0)
 
     def column_unit(self, col_id: str, table_unit: str) -> str:
@@ -125,14 +127,11 @@ class Context:
             return c.enhet
         return "%" if c.format == "procent" else table_unit
 
-    def table_view(self, tid: str) -> dict:
-        t = self.r.outcomes.tabeller.get(tid) or self.r.budget.tabeller.get(tid)
-        if t is None:
-            raise KeyError(tid)
-        unit = t.enhet or self.org.enhet
+    def table_columns(self, t, unit: str) -> tuple[list[tuple[str, str]], bool]:
+        """A table's (column id, header) pairs, and whether its figure columns differ in unit."""
         col_ids = [c if isinstance(c, str) else c.kolumn for c in t.kolumner]
         # A table whose figure columns differ in unit (a percentage beside amounts) claims
-        # no unit for the whole: each column's header names its own instead.
+        # no unit for the whole: a column with a unit of its own names it in its header.
         same = {unit, "%"} if unit.lower() in ("%", "procent") else {unit}
         mixed = any(self.column_unit(cid, unit) not in same for cid in col_ids if cid != "kommentar")
         cols = []
@@ -146,6 +145,15 @@ class Context:
             if mixed and col_unit not in ("%", unit) and not names_unit(head, col_unit):
                 head = f"{head}, {col_unit}"  # a percentage's cells carry their own "%"
             cols.append((cid, head))
+        return cols, mixed
+
+    def table_view(self, tid: str) -> dict:
+        t = self.r.outcomes.tabeller.get(tid) or self.r.budget.tabeller.get(tid)
+        if t is None:
+            raise KeyError(tid)
+        unit = t.enhet or self.org.enhet
+        cols, mixed = self.table_columns(t, unit)
+        col_ids = [c for c, _ in cols]
         rows: list[dict] = []
         comments: list[str] = []
         post_notes: list[str] = []
@@ -155,18 +163,19 @@ class Context:
             # the row and, with visa_varav, its breakdown under it (bounded; RR625 in `rapport check`)
             for i, (p, below) in enumerate(D.post_rows(pid, self.r.posts, t.visa_varav, D.MAX_TABLE_ROWS - len(rows))):
                 post = self.r.posts[p]
-                # The most specific setting wins: the row's, the post's, the table's (else whole units).
+                # The most specific setting wins: the row's, the post's, then the column's and
+                # the table's (in _cell; else whole units).
                 own = decimals if i == 0 else None
-                d = next((x for x in (own, post.decimaler, t.decimaler) if x is not None), None)
+                d = next((x for x in (own, post.decimaler) if x is not None), None)
                 fmt = row_format if i == 0 else None
                 cells = []
                 for cid, _ in cols:
                     if cid == "kommentar":
                         cells.append(self.text(post.kommentar or "", inline=True))
                     elif i == 0 and source is not None:  # the row shows other columns of its post, or nothing
-                        cells.append(self.cell(p, source[cid], d, fmt) if cid in source else "")
+                        cells.append(self.cell(p, source[cid], d, fmt, t.decimaler) if cid in source else "")
                     else:
-                        cells.append(self.cell(p, cid, d, fmt))
+                        cells.append(self.cell(p, cid, d, fmt, t.decimaler))
                 shown_label = (label if i == 0 else None) or post.namn or p
                 rows.append({"label": shown_label, "cells": cells,
                              "stil": style if i == 0 else "varav", "niva": depth + below, "post": p})
