@@ -62,7 +62,7 @@ test: lint browser
 # Rewrite the golden outputs (tests/golden/) from the current code, after an intended
 # change to templates, data or rules; review with `git diff tests/golden` and commit.
 golden: $(STAMP)
-	$(BIN)/python -m pytest -q --update-golden tests/test_golden.py tests/checks/test_cases.py
+	$(BIN)/python -m pytest -q --update-golden tests/test_golden.py tests/test_migrate.py tests/checks/test_cases.py
 	@git status --short tests/golden || true
 
 schema: $(STAMP)

@@ -43,7 +43,9 @@ def test_schema_is_valid_json_schema_with_descriptions(kind):
 def yaml_files_with_a_schema():
     out = []
     for p in sorted(ROOT.rglob("*.yaml")):
-        if any(part.startswith(".") or part in ("out", "node_modules") for part in p.relative_to(ROOT).parts):
+        # tests/fixtures/ holds frozen copies of older projects (test_migrate.py): their schema
+        # line names the schema relative to where they once stood
+        if any(part.startswith(".") or part in ("out", "node_modules", "fixtures") for part in p.relative_to(ROOT).parts):
             continue
         first = p.read_text(encoding="utf-8").split("\n", 1)[0]
         m = HEADER.match(first)

@@ -365,6 +365,39 @@ def new(report, from_id, period, date, project_dir):
     click.echo(f"Fyll i periodens värden och kör 'rapport check {report}'.", err=True)
 
 
+@main.command()
+@click.option("--write", is_flag=True, help="Rewrite the files (default: only show what would change, as a diff).")
+@project_option
+def migrate(write, project_dir):
+    """Rewrite the project's YAML from older forms of the format to today's.
+
+    Dry run by default: shows the changes as a unified diff and writes nothing.
+    With --write the files are rewritten in place: only the lines of the old form
+    change, comments and order stay. Exit 0 when done (or nothing to do), 1 when a
+    file cannot be read or an old form cannot be rewritten automatically.
+    """
+    from .commands import migrate as M
+    from .project import find_root
+
+    try:
+        root = find_root(Path(project_dir) if project_dir else None)
+        changes = M.migrate(root)
+    except ReportError as e:
+        _fail(e)
+    if not changes:
+        click.echo("Inget att migrera: filerna har dagens format.", err=True)
+        return
+    for c in changes:
+        click.echo(c.diff(), nl=False)
+    summary = ", ".join(f"{c.name} ({', '.join(step for step, _ in c.steps)})" for c in changes)
+    if write:
+        M.write(changes)
+        click.echo(f"Migrerade {len(changes)} fil(er): {summary}.", err=True)
+    else:
+        click.echo(f"{len(changes)} fil(er) skulle ändras: {summary}. Kör 'rapport migrate --write' för att skriva.",
+                   err=True)
+
+
 @main.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--into", "report", required=True, metavar="REPORT", help="The report to write the figures into.")

@@ -19,6 +19,21 @@ EPS = 1e-9  # two figures closer than this are the same figure
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
           "november", "december")
 
+# Keys of an older form of the YAML that today's models refuse, as key paths ("*": any id),
+# each with the `rapport migrate` step (commands/migrate.py) that rewrites it. The check's
+# "unknown key" error points to the migration instead of guessing a misspelling.
+RETIRED_KEYS: dict[tuple[str, ...], str] = {
+    ("tabeller", "*", "kommentarer"): "tabell-kommentarer",
+}
+
+
+def retired_key(path: tuple) -> str | None:
+    """The migration step of an old form at `path`, or None."""
+    for pattern, step in RETIRED_KEYS.items():
+        if len(pattern) == len(path) and all(p in ("*", str(k)) for p, k in zip(pattern, path, strict=True)):
+            return step
+    return None
+
 
 def is_report_id(text: str) -> bool:
     """A plain name (letters, digits, `_.-`), never a path."""

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from . import model as m
 from .compute import Ledger, PostDef, parse_relation
 from .compute.ledger import DECL, MISSING, SUMMA, VARAV, Where
-from .constants import ORG_FILE, REPORT_ID, is_report_id, report_ids
+from .constants import ORG_FILE, REPORT_ID, is_report_id, report_ids, retired_key
 from .diagnostics import Collector, Diagnostic, ReportError
 from .load import Loaded, SourceMap, load_file, surprise_hint, yaml11_surprise
 from .numbers import fmt_plain
@@ -273,7 +273,11 @@ def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, model_cls=
             wanted = [k for p, k in missing if p == path[:-1]]
             close = difflib.get_close_matches(str(key), wanted, n=1, cutoff=0.6) \
                 or difflib.get_close_matches(str(key), [w for w in vocab if w != key], n=1, cutoff=0.6)
-            if key in vocab:  # valid in another member of a union, not together with its neighbours
+            retired = retired_key(path)
+            if retired is not None:  # an older form of the format: `rapport migrate` rewrites it
+                hint = (f"'{key}' är en äldre form som inte längre läses; 'rapport migrate --write' skriver om den "
+                        f"(steget {retired}, docs/yaml-format.md).")
+            elif key in vocab:  # valid in another member of a union, not together with its neighbours
                 hint = f"'{key}' kan inte kombineras med de övriga nycklarna här; se docs/yaml-format.md."
             else:
                 hint = f"Menade du '{close[0]}'?" if close else "Ta bort nyckeln eller kontrollera stavningen mot docs/yaml-format.md."

@@ -108,3 +108,13 @@ figure is that large; such a value would break arithmetic and formatting. It is
 refused while the file is read.
 Fix: write the figure in the organisation's unit (e.g. mnkr), or null for an empty field.
 """)
+
+documented("RR570", "An old form of the format that `rapport migrate` cannot rewrite in place", """
+`rapport migrate` rewrites the YAML of older versions of the format to today's
+(docs/yaml-format.md, *Format changes and migrate*), editing only the lines of the
+old form. An old form written where it cannot be edited line by line (inside a
+`{ }` mapping, or a `[ ]` list spread over several lines) is reported with its line
+and left as it is; nothing in the file is written.
+*Fix:* rewrite that place by hand as the hint says (the new form), then run
+`rapport migrate` again.
+""")
