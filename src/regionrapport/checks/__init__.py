@@ -16,4 +16,4 @@ def run_model_checks(report, collector: Collector) -> None:
             r.func(report, collector)
 
 
-from . import loading, references, sums, goals, periods, rendering, texts, unshown, untrusted, importing, output, headers, statutory, hierarchy  # noqa: E402,F401  (registration)
+from . import loading, references, sums, goals, periods, rendering, texts, unshown, untrusted, importing, output, headers, statutory, hierarchy, posttexts  # noqa: E402,F401  (registration)
