@@ -213,3 +213,16 @@ def test_init_names_its_periods_in_one_scheme():
     names = [p["namn"] for p in org["perioder"].values()]
     assert names == ["delår per april", "delår per augusti", "helår"]
     assert not any("tertial" in n for n in names)
+
+
+def test_column_decimals_between_the_posts_and_the_tables(tmp_path):
+    """Row, then post, then column, then table: a table in tenths keeps a column of whole mkr."""
+    root = _copy(tmp_path)
+    _edit(root / "organisation.yaml", 'prognos_avvikelse: {rubrik: "Prognosavvikelse"}',
+          'prognos_avvikelse: {rubrik: "Prognosavvikelse", decimaler: 0}')
+    f = root / "data" / "outcomes" / f"{FORECAST}.yaml"
+    _edit(f, "    rubrik: Nämndernas prognos (mkr)\n", "    rubrik: Nämndernas prognos (mkr)\n    decimaler: 1\n")
+    _edit(f, "      - tmn\n", "      - {post: tmn, decimaler: 2}\n")
+    rows = table_rows(_md(_build(root, FORECAST)), "Nämndernas prognos (mkr)")
+    assert rows["Hälso- och vårdnämnden"] == ["−5" + NB + "760,0", "−5" + NB + "848,0", "−88"]
+    assert rows["Trafik- och miljönämnden"] == ["−655,00", "−646,00", "9,00"]  # the row's own setting wins
