@@ -111,8 +111,7 @@ def test_column_decimals_and_unit(tmp_path):
           "      - {post: resultat_andel, format: procent}\n"
           "  per_invanare_tabell:\n    rubrik: Kostnad per invånare\n    kolumner: [prognos, per_invanare]\n"
           "    rader: [per_invanare_post]\n")
-    _edit(root / "organisation.yaml", "      - {tabell: nyckeltal}\n",
-          "      - {tabell: nyckeltal}\n      - {tabell: per_invanare_tabell}\n")
+    _edit(root / "organisation.yaml", "{tabell: nyckeltal}]}", "{tabell: nyckeltal}, {tabell: per_invanare_tabell}]}")
     md = _md(_build(root, FORECAST))
     rows = table_rows(md, "Resultat, prognos för helåret (belopp i mkr)")
     assert rows["Skatteintäkter"][3] == "4" + NB + "%"  # the column's own decimaler: 0
@@ -184,7 +183,7 @@ def test_default_kind_keeps_cover_and_contents(tmp_path):
 
 def test_cover_shows_the_subtitle_in_pdf_and_docx(tmp_path):
     root = _copy(tmp_path)
-    _edit(root / "organisation.yaml", "    framsida: false\n", "")
+    _edit(root / "organisation.yaml", "framsida: false, ", "")
     out = _build(root, FORECAST, "docx,pdf")
     pages = _pdf_pages(out)
     assert len(pages) == 2  # a title page, then the body
@@ -194,7 +193,7 @@ def test_cover_shows_the_subtitle_in_pdf_and_docx(tmp_path):
 
 def test_page_break_before_each_chapter(tmp_path):
     root = _copy(tmp_path)
-    _edit(root / "organisation.yaml", "  tertial:\n    sektioner:\n", "  tertial:\n    sidbrytning: true\n    sektioner:\n")
+    _edit(root / "organisation.yaml", "  tertial:\n", "  tertial:\n    sidbrytning: true\n")
     out = _build(root, "tertial2-2025", "docx,pdf")
     pages = _pdf_pages(out)
     # "Ekonomi" (niva 1) opens a page: the first line under the running header
