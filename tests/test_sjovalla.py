@@ -66,7 +66,9 @@ def test_income_statement_outcome_through_kontroll(md):
 
 
 def test_ratio_column_reproduced_total_and_missing_forecast(md):
-    rows = table_rows(md, "Investeringar (mnkr)")
+    # a percentage column beside the amounts: the table claims no single unit (caption, label column)
+    rows = table_rows(md, "Investeringar (belopp i mnkr)")
+    assert table_header(md, "Investeringar (belopp i mnkr)")[0] == ""
     assert rows["Ny förskola i Ekudden"] == ["18", "42", n("42,9 %"), "40"]  # 18 / 42
     assert rows["Summa investeringar"] == ["34", "87", n("39,1 %"), "76"]  # printed 34 as published; 34 / 87
     assert "Summa investeringar, utfall jan–aug 2026: 34 som i den publicerade källan; delarna ger 32." in md
