@@ -216,8 +216,9 @@ def _scopes(html: str) -> str:
         return re.sub(r"<th(?=[\s>])", f'<th scope="{scope}"', part)
 
     html = re.sub(r"<thead>.*?</thead>|<tbody>.*?</tbody>", one, html, flags=re.S)
-    # A row without a label (a blank first cell) has no header: an empty <th> names nothing.
-    return re.sub(r'<th scope="row"( style="[^"]*")?></th>', r"<td\1></td>", html)
+    # A row without a label (a blank first cell) has no header, nor has the corner cell
+    # above the labels of a table whose columns differ in unit: an empty <th> names nothing.
+    return re.sub(r'<th scope="(?:row|col)"( style="[^"]*")?></th>', r"<td\1></td>", html)
 
 
 def finish_html(path: Path, style: Style, folder: Path, organisation: str) -> None:
