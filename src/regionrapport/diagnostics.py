@@ -84,7 +84,14 @@ def relpath(path: str | Path, root: Path | None = None) -> str:
     try:
         return str(p.resolve().relative_to(base.resolve()))
     except ValueError:
+        pass
+    # A symbolic link out of the project (refused, RR605): named as it stands in the
+    # project, never by the machine's absolute path to the checkout.
+    try:
+        rel = p.absolute().relative_to(base.absolute())
+    except ValueError:
         return str(p)
+    return str(p) if ".." in rel.parts else str(rel)
 
 
 def format_text_line(d: Diagnostic) -> str:

@@ -443,7 +443,12 @@ def load_earlier(report: Report, collector: Collector) -> None:
         sub.extend(e.diagnostics)
         earlier = None
     if sub.errors or earlier is None:
-        first = sorted(sub.errors)[0] if sub.errors else None
+        # An error this report's own check already gives (in organisation.yaml, or a budget
+        # both reports share) is said once, where it stands, not again through the key.
+        own = [d for d in sub.errors if d not in collector._seen]
+        if sub.errors and not own:
+            return
+        first = sorted(own)[0] if own else None
         where = f" {first.file}:{first.line}:{first.col}: {first.code} {first.message}" if first else ""
         collector.add(report.smap.diag(path, "RR545", f"Jämförelserapporten '{other}' kan inte läsas:{where}",
                                        "Rätta den tidigare rapporten (rapport check " + other + "), eller ta bort "

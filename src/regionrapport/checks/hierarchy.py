@@ -193,3 +193,32 @@ def assignment_columns(report, collector):
                                                        f"Uppdragskolumnen '{c}' finns inte.",
                                                        _close(c, ASSIGNMENT_COLUMNS) + "Kolumner: "
                                                        + ", ".join(ASSIGNMENT_COLUMNS) + "."))
+
+
+@rule("RR780", "Metric outcome from the ledger out of range")
+def metric_outcome_range(report, collector):
+    """A metric's outcome is computed from the ledger (`berakning: {post: id, faktor: ...}`
+    or `berakning: {andel: [del, helhet]}`) and comes out beyond any real figure: more
+    than 10^15 in size, e.g. a `faktor` of 10^14 for a conversion from mnkr to tkr, or a
+    share of a whole that is almost 0. The report could not print it. Every figure the
+    data gives is bounded the same way (RR620).
+    Fix: correct `faktor` (1000 converts mnkr to tkr) or the posts the metric names.
+    """
+    from ..compute.goals import metric_outcome
+    from ..load import MAX_NUMBER
+
+    for gid, g, mid, mt in _metric_places(report):
+        calc = mt.berakning
+        if calc is None or any(p not in report.posts for p in calc.posts()):
+            continue  # RR544
+        try:
+            v = metric_outcome(mt, report.outcomes.matetal.get(mid), report.ledger)
+        except (KeyError, ValueError, ArithmeticError):
+            continue
+        if v is not None and not (-MAX_NUMBER <= v <= MAX_NUMBER):
+            key = "faktor" if calc.post is not None and "faktor" in calc.model_fields_set else (
+                "post" if calc.post is not None else "andel")
+            collector.add(report.budget_smap.diag(
+                ("mal", gid, *g.metric_path(mid), "berakning", key), "RR780",
+                f"Mätetal '{short(mt.namn)}': utfallet räknas fram till {v:.4g}, mer än 10^15 till beloppet.",
+                "Kontrollera 'faktor' (1000 omvandlar mnkr till tkr) och posterna som beräkningen nämner."))

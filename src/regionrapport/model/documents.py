@@ -5,7 +5,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from .base import MAX_NAME, Id, Strict, Text
+from .base import MAX_NAME, Amount, Id, Strict, Text
 from .goals import Activity, ActivityOutcome, AreaAssessment, Assignment, AssignmentOutcome, Goal, MetricOutcome
 from .ledger import Committee, Post, Table
 from .organisation import Area, Column, Section
@@ -19,7 +19,7 @@ class Series(Strict):
     kolumner: dict[int | str, Id] = Field(default_factory=dict,
                                                 description="Year or month -> column of `post`, e.g. {2025: utfall, 2024: utfall_fg_ar}.")
     tecken: int = Field(1, ge=-1, le=1, description="-1 shows a cost stored as a negative amount as a positive bar.")
-    varden: dict[int | str, float | None] = Field(default_factory=dict,
+    varden: dict[int | str, Amount | None] = Field(default_factory=dict,
                                                         description="Year or month -> value, for figures that are no post.")
     period: Id | None = Field(None, description="The period the values cover (e.g. mars: jan–mar totals).")
     endast_summor: bool = Field(False, description="True when only period totals exist (no monthly values).")

@@ -38,15 +38,15 @@ Target = Amount | TrendTarget | BudgetTarget | AtLeast | AtMost | Range
 
 
 class ThresholdOverride(Strict):
-    gron: float
-    gul: float
+    gron: Amount
+    gul: Amount
 
 
 class Margins(Strict):
     """Status by distance from the target, in the metric's own unit (e.g. percentage points)."""
 
-    gron: float = Field(ge=0, description="Green when the outcome is at most this far on the wrong side of the target.")
-    gul: float = Field(ge=0, description="Yellow when at most this far (farther: red).")
+    gron: Amount = Field(ge=0, description="Green when the outcome is at most this far on the wrong side of the target.")
+    gul: Amount = Field(ge=0, description="Yellow when at most this far (farther: red).")
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -61,7 +61,7 @@ class Computed(Strict):
 
     andel: tuple[Id, Id] | None = Field(None, description="[part, whole]: the outcome is part / |whole| × 100.")
     post: Id | None = Field(None, description="The outcome is this post's figure in `kolumn`, times `faktor`.")
-    faktor: float = Field(1.0, description="Unit conversion of `post`'s figure, e.g. 1000 for mnkr → tkr, "
+    faktor: Amount = Field(1.0, description="Unit conversion of `post`'s figure, e.g. 1000 for mnkr → tkr, "
                                            "-1 for a cost stored as a negative amount.")
     kolumn: Id = Field("utfall", description="The column of the post(s).")
 

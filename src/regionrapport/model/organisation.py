@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Discriminator, Field, Tag
 
-from .base import Id, Strict, Text
+from .base import Amount, Id, Strict, Text
 from .goals import Margins
 
 
@@ -22,8 +22,8 @@ class Period(Strict):
 
 
 class Thresholds(Strict):
-    gron: float = Field(description="Share of target (1.0 = 100 %) at or above which a metric is green.")
-    gul: float = Field(description="Share of target at or above which a metric is yellow (below: red).")
+    gron: Amount = Field(description="Share of target (1.0 = 100 %) at or above which a metric is green.")
+    gul: Amount = Field(description="Share of target at or above which a metric is yellow (below: red).")
 
 
 class StatusWord(Strict):
@@ -181,7 +181,7 @@ class Organisation(Strict):
     kolumner: dict[Id, Column] = Field(default_factory=dict, description="Figure columns.")
     relationer: list[str] = Field(default_factory=list, description="Column relations such as 'avvikelse = utfall - budget'.")
     rapporttyper: dict[Id, ReportKind] = Field(default_factory=dict, description="Section order per report kind.")
-    avrundning: float = Field(0.5, gt=0, description="Rounding tolerance per summed figure (half a unit).")
+    avrundning: Amount = Field(0.5, gt=0, description="Rounding tolerance per summed figure (half a unit).")
     logotyp: Text | None = Field(None, description="Path (relative to the project) of a logo for the title page.")
     referensdokument: Text | None = Field(None, description="Path of a DOCX reference document (styles).")
     typstmall: Text | None = Field(None, description="Path of a pandoc typst template.")
