@@ -181,3 +181,33 @@ def test_a_share_of_an_almost_zero_whole_is_refused(project, tmp_path):
     chk = run("check", "--project", str(project), "--no-cache", REPORT)
     assert chk.exit_code == 1 and "Traceback" not in chk.output
     assert f"{BUDGET}:{line}:28: RR780" in chk.output, chk.output
+
+
+# --- a metric's unit (any text now) and control characters in any text -------------------
+UNIT = "        enhet: kr/invånare"
+
+
+@pytest.mark.parametrize("unit,char", [('"x\\u0007"', "U+0007"), ('"\\0"', "U+0000"), ('"kr\\x1b[31m"', "U+001B"),
+                                       ('"kr\\u202e"', "U+202E"), ('"kr\\u0085x"', "U+0085")])
+def test_a_control_character_in_a_unit_is_refused(unit, char, project, tmp_path):
+    """`enhet: "x\\u0007"` passed check and stopped the PDF in typst (RR506 at _rapport.typ:1:1,
+    no line of the data); NUL likewise."""
+    line = patch(project, BUDGET, UNIT, f"        enhet: {unit}")
+    out = refused(project, tmp_path, "RR781", f"{BUDGET}:{line}")
+    assert char in out and "enhet" in out
+
+
+def test_a_control_character_in_a_title_or_a_key_is_refused(project, tmp_path):
+    line = patch(project, OUTCOMES, "  titel: Tertialrapport 2 2026", '  titel: "Tertial\\u0007rapport"')
+    out = refused(project, tmp_path, "RR781", f"{OUTCOMES}:{line}")
+    assert "rapport.titel" in out
+
+
+@pytest.mark.parametrize("unit", ['"' + "k" * 5000 + '"', '"#read(\\"/etc/passwd\\")"', '"<w:p/>"', '"]{.x}"', '"$$"',
+                                  '"procent\\n# Rubrik"'])
+def test_any_other_unit_is_printed_as_text(unit, project, tmp_path):
+    """Typst code, OpenXML, Markdown attributes and a 5 000-character unit: check is clean
+    and the report builds (a unit is text)."""
+    patch(project, BUDGET, UNIT, f"        enhet: {unit}")
+    r = run("build", "--project", str(project), "--format", "md", "--out", str(tmp_path / "ut"), REPORT)
+    assert r.exit_code == 0, r.output

@@ -166,7 +166,7 @@ def decode(data: bytes, name: str) -> str:
 # A superset of checks/untrusted.py's patterns as they can stand in YAML source: a
 # double-quoted string may spell any of them with escapes, a folded "{" and "=" may
 # stand on two lines.
-_MAY_HOLD_MARKUP = re.compile(r"\{\s*=|!\[|<|---|\\|\]\s*[(:]")
+_MAY_HOLD_MARKUP = re.compile(r"\{\s*=|!\[|<|---|\\|\]\s*[(:]|\x85|[\u202a-\u202e\u2066-\u2069]")
 
 
 def load_text(text: str, name: str) -> Loaded:

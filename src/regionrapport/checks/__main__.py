@@ -19,7 +19,7 @@ GROUPS = [
     ("RR6", "Untrusted input"),
     ("RR64", "Output and cache folders"),  # not the input's fault: exit code 2
     ("RR7", "The statutory interim report (RR700–RR719; docs/statutory.md)"),
-    ("RR78", "Figures computed from the data out of range"),
+    ("RR78", "Figures and characters the outputs cannot hold"),
     ("RR8", "Importing ledger files (rapport import)"),
 ]
 

@@ -37,6 +37,11 @@ _LINK = re.compile(r"\]\(\s*<?\s*([^\s)>]*)|^[ \t]{0,3}\[[^\]\n]*\]:[ \t]*<?([^\
                    re.M)
 _WEB = re.compile(r"(?:#|https?://|mailto:)", re.I)
 _QUICK = re.compile(r"\{\s*=|!\[|<|---|\]\s*[(:]")
+# Control characters (C0 but tab and line breaks, DEL, C1) and the bidirectional overrides and
+# isolates: YAML spells them only as escapes ("\u0007") or, NEL, raw; typst refuses a text
+# that holds one (RR506, after `check` passed) and an override makes the PDF read otherwise
+# than the data and the diff.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _excerpt(text: str, at: int, width: int = 40) -> str:
@@ -132,6 +137,14 @@ def _scan(doc, smap, collector) -> None:
             where = ".".join(map(str, path)) or "filen"
             collector.add(smap.diag(path, code, f"{where}: {'nyckeln' if is_key else 'texten'} innehåller {what}: "
                                                 f"'{excerpt}'.", _HINTS[code], prefer="key" if is_key else "value"))
+        m = _CONTROL.search(text)
+        if m:
+            where = ".".join(map(str, path)) or "filen"
+            collector.add(smap.diag(path, "RR781", f"{where}: {'nyckeln' if is_key else 'texten'} innehåller "
+                                                   f"styrtecknet U+{ord(m.group()):04X} (tecken {m.start() + 1}).",
+                                    "Ta bort tecknet (i YAML skrivet t.ex. \\u0007 eller \\x00 inom citattecken); "
+                                    "en rapport håller bara vanlig text, tabb och radbrytningar.",
+                                    prefer="key" if is_key else "value"))
 
 
 @rule("RR601", "Raw output in a text")
@@ -175,6 +188,15 @@ of text. pandoc would read what follows as a YAML metadata block for the whole
 document: it can set the document's metadata (such as what the template prints)
 or make the conversion fail.
 Fix: write `***` for a horizontal line, or leave a blank line after `---`.
+""")
+documented("RR781", "Control character in a text", """
+A string in the data or in organisation.yaml holds a control character (NUL, BEL,
+ESC, DEL, a C1 character such as NEL) or a bidirectional override or isolate
+(U+202A–U+202E, U+2066–U+2069). YAML writes them as escapes in a double-quoted
+string (`"\\u0007"`). typst cannot set a control character (the PDF failed after
+`check` had passed) and an override makes the published text read differently
+from the data and from `rapport diff`. Found by the same scan as RR601.
+Fix: remove the character; a report holds plain text, tabs and line breaks.
 """)
 documented("RR604", "Path outside the project", """
 A file named in organisation.yaml (`logotyp`, `referensdokument`, `typstmall`)
