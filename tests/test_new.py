@@ -163,3 +163,20 @@ def test_header_tied_to_a_fixed_date_is_kept(project_copy):
     assert 'rubrik: "2026-03-31"' in new and 'rubrik: "2025-03-31"' in new  # the period's last day, a year on
     assert "Övriga intäkter januari–mars (skatteunderlag 1 mars 2025)" in new
     assert data(project_copy, "delar-mars-2026")["rapport"]["titel"] == "Delårsrapport per mars 2026"
+
+
+def test_the_comparison_report_moves_on_a_year(tmp_path):
+    """Sjövalla's tertial 2 2026 compares with tertial 2 2025. Its successor a year later
+    compares with tertial 2 2026, the report it is made from (it kept tertial2-2025, two years
+    back, shown as the year before); another period is left for the user, with a note."""
+    root = tmp_path / "sjovalla"
+    import shutil
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "sjovalla-kommun", root)
+    r = rapport("new", "tertial2-2027", "--from", "tertial2-2026", cwd=root)
+    assert r.returncode == 0, r.stderr
+    assert data(root, "tertial2-2027")["rapport"]["jamforelse"] == "tertial2-2026"
+    assert "Jämförelserapporten är nu tertial2-2026" in r.stdout + r.stderr
+    r = rapport("new", "tertial1-2027", "--from", "tertial2-2026", cwd=root)
+    assert r.returncode == 0, r.stderr
+    assert data(root, "tertial1-2027")["rapport"]["jamforelse"] == "tertial2-2025"
+    assert "ändra rapport.jamforelse" in r.stdout + r.stderr

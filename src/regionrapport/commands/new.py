@@ -54,6 +54,7 @@ class Plan:
     old_year: int
     date: dt.date
     budget: str | None = None  # a new budget id, when the year moved on and that budget exists
+    comparison: str | None = None  # rapport.jamforelse: the report made from, when it is a year before
     words: list[tuple[str, str]] = field(default_factory=list)  # (old, new) text replacements in titles and headers
     old_months: int = 0  # months of the old and the new period (0: unknown), for dates in headers
     new_months: int = 0
@@ -232,6 +233,8 @@ def transform(text: str, plan: Plan) -> str:  # noqa: C901 - the whole copy-and-
                     ed.scalar(v, plan.date.isoformat())
                 elif k.value == "budget" and plan.budget:
                     ed.scalar(v, plan.budget)
+                elif k.value == "jamforelse" and plan.comparison:
+                    ed.scalar(v, plan.comparison)
                 elif k.value in ("titel", "undertitel") and isinstance(v, ScalarNode):
                     ed.scalar(v, _rewrite_text(raw(v), plan))
                 elif k.value in ("beslut", "diarienummer"):
@@ -379,6 +382,15 @@ def new_report(project, new_id: str, from_id: str, period: str | None = None, da
             notes.append(f"Budgeten är fortfarande {old.rapport.budget}: ändra rapport.budget om {year} har en egen.")
         if not plan.next_year_same_period:
             notes.append("Mätetalens historik behöver årets nya föregående år.")
+    if old.rapport.jamforelse is not None:
+        # The report compared with is the same period a year before: the report made from,
+        # when that is what it is; else the user must say which (the old one is a year off).
+        if plan.next_year_same_period:
+            plan.comparison = from_id
+            notes.append(f"Jämförelserapporten är nu {from_id} (samma period året före).")
+        elif year != old.rapport.ar or period != old.rapport.period:
+            notes.append(f"Jämförelserapporten är fortfarande {old.rapport.jamforelse}: ändra rapport.jamforelse till "
+                         "samma period året före, eller ta bort den.")
     old_p, new_p = periods.get(old.rapport.period), periods[period]
     plan.old_months, plan.new_months = (old_p.manader if old_p else 0), new_p.manader
     if old_p is not None and old_p.kort != new_p.kort:
