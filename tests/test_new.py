@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -170,7 +171,6 @@ def test_the_comparison_report_moves_on_a_year(tmp_path):
     compares with tertial 2 2026, the report it is made from (it kept tertial2-2025, two years
     back, shown as the year before); another period is left for the user, with a note."""
     root = tmp_path / "sjovalla"
-    import shutil
     shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "sjovalla-kommun", root)
     r = rapport("new", "tertial2-2027", "--from", "tertial2-2026", cwd=root)
     assert r.returncode == 0, r.stderr

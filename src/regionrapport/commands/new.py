@@ -338,6 +338,20 @@ def _with_header(text: str, plan: Plan) -> str:
     return note + text
 
 
+def _comparison(plan: Plan, old: str | None) -> list[str]:
+    """rapport.jamforelse is the same period a year before: the report made from, when that
+    is what it is; else the user must say which (the old one is a year off). The notes."""
+    if old is None:
+        return []
+    if plan.next_year_same_period:
+        plan.comparison = plan.from_id
+        return [f"Jämförelserapporten är nu {plan.from_id} (samma period året före)."]
+    if plan.year != plan.old_year or plan.period != plan.old_period:
+        return [f"Jämförelserapporten är fortfarande {old}: ändra rapport.jamforelse till samma period året "
+                "före, eller ta bort den."]
+    return []
+
+
 # -- the command -------------------------------------------------------------------
 def new_report(project, new_id: str, from_id: str, period: str | None = None, date: dt.date | None = None) -> NewResult:
     from .. import model as m
@@ -382,15 +396,7 @@ def new_report(project, new_id: str, from_id: str, period: str | None = None, da
             notes.append(f"Budgeten är fortfarande {old.rapport.budget}: ändra rapport.budget om {year} har en egen.")
         if not plan.next_year_same_period:
             notes.append("Mätetalens historik behöver årets nya föregående år.")
-    if old.rapport.jamforelse is not None:
-        # The report compared with is the same period a year before: the report made from,
-        # when that is what it is; else the user must say which (the old one is a year off).
-        if plan.next_year_same_period:
-            plan.comparison = from_id
-            notes.append(f"Jämförelserapporten är nu {from_id} (samma period året före).")
-        elif year != old.rapport.ar or period != old.rapport.period:
-            notes.append(f"Jämförelserapporten är fortfarande {old.rapport.jamforelse}: ändra rapport.jamforelse till "
-                         "samma period året före, eller ta bort den.")
+    notes += _comparison(plan, old.rapport.jamforelse)
     old_p, new_p = periods.get(old.rapport.period), periods[period]
     plan.old_months, plan.new_months = (old_p.manader if old_p else 0), new_p.manader
     if old_p is not None and old_p.kort != new_p.kort:
