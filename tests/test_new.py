@@ -175,6 +175,11 @@ def test_the_comparison_report_moves_on_a_year(tmp_path):
     r = rapport("new", "tertial2-2027", "--from", "tertial2-2026", cwd=root)
     assert r.returncode == 0, r.stderr
     assert data(root, "tertial2-2027")["rapport"]["jamforelse"] == "tertial2-2026"
+    # the analyst's judgement of a metric (and its reason) belongs to the period judged
+    old_metric = data(root, "tertial2-2026")["matetal"]["bygglov_tid"]
+    new_metric = data(root, "tertial2-2027")["matetal"]["bygglov_tid"]
+    assert old_metric["bedomd_status"] == "gul" and old_metric["skal"]
+    assert new_metric["bedomd_status"] is None and new_metric["skal"] is None
     assert "Jämförelserapporten är nu tertial2-2026" in r.stdout + r.stderr
     r = rapport("new", "tertial1-2027", "--from", "tertial2-2026", cwd=root)
     assert r.returncode == 0, r.stderr

@@ -278,7 +278,7 @@ def transform(text: str, plan: Plan) -> str:  # noqa: C901 - the whole copy-and-
         elif section == "matetal":
             for _, metric in _items(node):
                 for k, v in _items(metric):
-                    if k.value in ("utfall", "kommentar", "saknas"):
+                    if k.value in ("utfall", "kommentar", "saknas", "bedomd_status", "skal"):  # a judgement belongs to its period
                         _empty(ed, k, v)
         elif section == "omraden":
             for _, area in _items(node):
