@@ -340,6 +340,17 @@ def test_sie_fields_quotes_escapes_and_object_lists():
             tokens(bad)
 
 
+def test_period_month_is_a_month_of_a_split_financial_year():
+    from regionrapport.importing.ledgerdata import LedgerData
+
+    data = LedgerData("x.se", years={0: ("202407", "202506")})
+    assert data.month_index(0, "202407") == 1 and data.month_index(0, "202412") == 6
+    assert data.month_index(0, "202501") == 7 and data.month_index(0, "202506") == 12
+    # Inside the year's bounds as text, but no month: refused, not counted as months 7 and 6.
+    assert data.month_index(0, "202413") is None and data.month_index(0, "202500") is None
+    assert data.month_index(0, "202507") is None and data.month_index(-1, "202501") is None
+
+
 def test_rounding_is_half_away_from_zero_in_decimal():
     assert round_half_away(Decimal("0.5"), 0) == 1 and round_half_away(Decimal("-0.5"), 0) == -1
     assert round_half_away(Decimal("2.45"), 1) == Decimal("2.5")

@@ -50,7 +50,7 @@ class LedgerData:
     def month_index(self, year: int, month: str) -> int | None:
         """1-based position of month in the year, or None outside it."""
         first, last = self.years.get(year, ("", ""))
-        if not (first <= month <= last):
+        if not (len(month) == 6 and month.isdigit() and 1 <= int(month[4:]) <= 12 and first <= month <= last):
             return None
         return (int(month[:4]) - int(first[:4])) * 12 + int(month[4:6]) - int(first[4:6]) + 1
 
