@@ -92,7 +92,8 @@ def run_import(project, file: Path, report_id: str, columns: list[str] | None = 
     from ..importing.place import decimals_of, figure_text, place
     from ..importing.printed import printed_totals
     from ..importing.yamledit import EditError, Editor
-    from ..load import load_file, load_text
+    from ..diagnostics import relpath
+    from ..load import decode, load_text, read_bytes
     from ..project import load_report, report_path_problem, validate
 
     root = project.root
@@ -167,8 +168,10 @@ def run_import(project, file: Path, report_id: str, columns: list[str] | None = 
     printed = printed_totals(report, placed.exact, placed.rounded, mapping.enhet, lambda pid: decimals_of(mapping, pid))
 
     # The edits, in report terms.
-    text = report_file.read_bytes().decode("utf-8")
-    loaded = load_file(report_file, root)
+    # One read, through the loader's limits: the editor's text is exactly what the source map describes.
+    name = relpath(report_file, root)
+    text = decode(read_bytes(report_file, name, root), name)
+    loaded = load_text(text, name)
     poster = (loaded.data or {}).get("poster") or {}
     editor = Editor(text, loaded.smap, loaded.data)
     result = ImportResult(report_file, notes=list(placed.notes))
