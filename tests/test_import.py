@@ -351,6 +351,23 @@ def test_period_month_is_a_month_of_a_split_financial_year():
     assert data.month_index(0, "202507") is None and data.month_index(-1, "202501") is None
 
 
+def test_a_code_longer_than_the_ranges_compare_is_refused_by_the_mapping():
+    """place.Selector pads codes to CODE_MAX to compare ranges: '1'*33 and '1'*34 overlap,
+    but padded to less than their length they would not, and the overlap would go unseen."""
+    from pydantic import ValidationError
+
+    from regionrapport.importing.place import Selector
+    from regionrapport.model.mapping import CODE_MAX, Placement
+
+    longest = "1" * CODE_MAX
+    assert Placement.model_validate({"konton": [longest, f"{longest}-{longest}"]}).konton == [longest, f"{longest}-{longest}"]
+    assert Selector(["1" * (CODE_MAX - 1)]).overlaps(Selector([longest]))
+    too_long = "1" * (CODE_MAX + 1)
+    for code in (too_long, f"{too_long}-{too_long}"):
+        with pytest.raises(ValidationError):
+            Placement.model_validate({"konton": [code]})
+
+
 def test_rounding_is_half_away_from_zero_in_decimal():
     assert round_half_away(Decimal("0.5"), 0) == 1 and round_half_away(Decimal("-0.5"), 0) == -1
     assert round_half_away(Decimal("2.45"), 1) == Decimal("2.5")

@@ -14,12 +14,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..diagnostics import Diagnostic
 from ..load import SourceMap
-from ..model.mapping import RANGE_RE, Grouping, Mapping
+from ..model.mapping import CODE_MAX, RANGE_RE, Grouping, Mapping
 from .ledgerdata import LedgerData
 
 UNIT = {"kr": Decimal(1), "tkr": Decimal(1000), "mnkr": Decimal(1_000_000)}
 _HIGH = "\U0010ffff"
-_W = 32  # longer than any account or object code
+_W = CODE_MAX  # the mapping refuses a longer code, so padding to it keeps the order of ranges
 
 
 def _interval(selector: str) -> tuple[str, str, int]:

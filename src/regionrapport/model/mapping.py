@@ -13,7 +13,8 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from .base import Id, Strict, Text
 
-RANGE_RE = re.compile(r"^([0-9A-Za-z]+)(?:-([0-9A-Za-z]+))?$")
+CODE_MAX = 32  # the longest account or object code; importing/place.py pads codes to it to compare ranges
+RANGE_RE = re.compile(rf"^([0-9A-Za-z]{{1,{CODE_MAX}}})(?:-([0-9A-Za-z]{{1,{CODE_MAX}}}))?$")
 Range = Annotated[str, StringConstraints(pattern=RANGE_RE.pattern)]
 """An account or object: '5011', a class '30' (every account starting 30), or a range '30-37' / '1100-1199'."""
 
