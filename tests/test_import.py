@@ -144,6 +144,16 @@ def test_csv_export_reproduces_the_example(empty_report, kronor, mapping):
     assert_reproduces_example(empty_report, mapping)
 
 
+@pytest.mark.parametrize("amount", ["1e40", "1" * 40 + ",00", "10000000000000"])
+def test_an_absurd_amount_is_refused_not_a_traceback(empty_report, amount):
+    csv = empty_report / "huvudbok.csv"
+    csv.write_text(f"Konto;Kontonamn;Ansvar;Period;Typ;Belopp\n5011;Löner;1100;2025-01;Utfall;{amount}\n", encoding="utf-8")
+    before = report_file(empty_report).read_bytes()
+    r = rapport("import", str(csv), "--into", NEW, cwd=empty_report)
+    assert r.exit_code == 1 and "RR806" in r.output and "orimligt stort" in r.output, r.output
+    assert report_file(empty_report).read_bytes() == before
+
+
 def test_only_the_figures_change(empty_report, kronor, mapping):
     sie = empty_report / "huvudbok.se"
     F.write_sie(sie, mapping, kronor)

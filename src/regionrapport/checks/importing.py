@@ -39,7 +39,8 @@ Fix: import the file of the right organisation, or correct the mapping.
 documented("RR806", "Import file too large", """
 The file holds more distinct account, object and month combinations (2 000 000),
 rows (5 000 000) or bytes (200 MB for Excel) than a region's ledger needs; it is
-refused before it can exhaust memory.
+refused before it can exhaust memory. A post's amount of 10^13 kronor or more is
+refused too: no region's ledger holds one, and it could not be computed exactly.
 Fix: export one year and only the dimensions the mapping uses.
 """)
 documented("RR807", "Import file unreadable", """

@@ -19,6 +19,10 @@ from .ledgerdata import LedgerData
 
 UNIT = {"kr": Decimal(1), "tkr": Decimal(1000), "mnkr": Decimal(1_000_000)}
 _HIGH = "\U0010ffff"
+# A post's amount at least this large (kronor) is no region's: refused (RR806). Below it, the
+# amount in öre is exact as a float (printed.py, 2**53) and rounding holds its digits (Decimal's
+# 28; beyond them quantize fails with InvalidOperation).
+MAX_KRONOR = Decimal(10) ** 13
 _W = CODE_MAX  # the mapping refuses a longer code, so padding to it keeps the order of ranges
 
 
@@ -141,6 +145,11 @@ def place(mapping: Mapping, smap: SourceMap, data: LedgerData, columns: dict[str
         for pid, kr in kronor.items():
             dec = decimals_of(mapping, pid)
             exact = kr * sign / unit
+            if abs(kr) >= MAX_KRONOR:
+                out.diagnostics.append(Diagnostic(
+                    data.source, 1, 1, "RR806", f"{col}, {pid}: beloppet {kr:.3e} kr är orimligt stort.",
+                    "Exportera filen igen; kontrollera beloppen i den."))
+                continue
             out.exact[(pid, col)] = exact
             out.rounded[(pid, col)] = round_half_away(exact, dec)
     return out
