@@ -352,7 +352,7 @@ def workbook_bytes(report, markdown: str, recorded: list[dict]) -> bytes:
     wb.properties.creator = plain(report.org.namn)
     wb.properties.language = "sv-SE"
     wb.properties.created = stamp
-    wb.properties.modified = stamp
+    # `modified` is not set here: openpyxl stamps it with the save time; deterministic() fixes it
     wb.properties.lastModifiedBy = None
     buf = io.BytesIO()
     wb.save(buf)
