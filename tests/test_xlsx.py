@@ -215,3 +215,18 @@ def test_a_full_disk_while_writing_the_workbook_leaves_the_old_outputs(project_c
     r = build()
     assert r.exit_code == 2 and "RR641" in r.stderr and "Traceback" not in r.output, r.output
     assert {p.name: p.read_bytes() for p in out.iterdir()} == old
+
+
+def test_a_figure_longer_than_excel_keeps_stays_text():
+    """A figure with more than 15 significant digits (a template's literal text) would be rounded by
+    Excel, or become inf and an empty cell: it stays the text the report prints."""
+    from regionrapport.numbers import NBSP
+    from regionrapport.render.xlsx import figure
+
+    long = "1" + (NBSP + "000") * 110
+    assert figure(long).value == long and figure(long).number_format == "General"
+    sixteen = "1" + (NBSP + "234") * 5
+    assert figure(sixteen).value == sixteen
+    fifteen = "123" + (NBSP + "456") * 4
+    assert figure(fifteen).value == 123456456456456.0
+    assert figure("0,000" + "1" * 15).value == float("0.000" + "1" * 15)

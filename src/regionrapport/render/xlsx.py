@@ -30,6 +30,7 @@ from .pandoc import header_tint
 
 MAX_SHEET_NAME = 31  # Excel's limit
 MAX_CELL_TEXT = 32767  # Excel's limit of a cell's text
+MAX_DIGITS = 15  # Excel keeps 15 significant digits: a longer figure stays text, as printed
 # C0 control characters other than tab and line breaks: not allowed in the file's XML (openpyxl refuses them)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BAD_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
@@ -100,6 +101,8 @@ def figure(text: str) -> Cell:
     if m is None:
         return Cell(plain(shown), bold=bold, italic=italic)
     digits = m.group("int").replace(NBSP, "") + ("." + m.group("frac") if m.group("frac") else "")
+    if len(digits.replace(".", "").lstrip("0")) > MAX_DIGITS:  # Excel would round it, or store inf as nothing
+        return Cell(plain(shown), bold=bold, italic=italic)
     value = Decimal(digits) * (-1 if m.group("sign") == MINUS else 1)
     unit = m.group("unit") or ""
     percent = unit == "%"
@@ -349,7 +352,7 @@ def workbook_bytes(report, markdown: str, recorded: list[dict]) -> bytes:
     wb.properties.creator = plain(report.org.namn)
     wb.properties.language = "sv-SE"
     wb.properties.created = stamp
-    wb.properties.modified = stamp
+    # `modified` is not set here: openpyxl stamps it with the save time; deterministic() fixes it
     wb.properties.lastModifiedBy = None
     buf = io.BytesIO()
     wb.save(buf)
