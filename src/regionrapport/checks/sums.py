@@ -125,7 +125,7 @@ def missing_shown(report, collector):
     period's figures as `saknas`).
     """
     led = report.ledger
-    shown: dict[tuple, list[str]] = {}
+    shown: dict[tuple, dict[str, None]] = {}  # source -> the cells it leaves empty, in order, once each
     for _tid, t in list(report.budget.tabeller.items()) + list(report.outcomes.tabeller.items()):
         cols = [c if isinstance(c, str) else c.kolumn for c in t.kolumner]
         for pid in _table_posts(report, t):
@@ -139,10 +139,9 @@ def missing_shown(report, collector):
                 if v is None or v.how != MISSING:
                     continue
                 for src in led.missing_sources(pid, col):
-                    what = f"{led.name(pid)} ({col}) i tabellen {t.rubrik}"
-                    if what not in shown.setdefault(src, []):
-                        shown[src].append(what)
-    for (pid, col), whats in shown.items():
+                    shown.setdefault(src, {})[f"{led.name(pid)} ({col}) i tabellen {t.rubrik}"] = None
+    for (pid, col), cells in shown.items():
+        whats = list(cells)
         p = report.posts[pid]
         smap, path = _where(p, Where("val", col))
         listed = "; ".join(whats[:5]) + (" …" if len(whats) > 5 else "")
