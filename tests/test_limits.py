@@ -179,3 +179,19 @@ def test_a_chain_of_3000_missing_sums_in_a_table_is_traced_once(project_copy):
     assert len(missing) == 1
     assert "K0 (utfall) i tabellen Resultat per nämnd; K1 (utfall)" in missing[0].message
     assert missing[0].message.endswith(" …")
+
+
+def test_a_table_showing_a_chain_of_1500_varav_rows_is_checked_without_recursion(project_copy):
+    """The unshown-figure check unfolded a table's varav rows recursively: a RecursionError
+    at a chain of ~1 000 varav rows shown with visa_varav."""
+    n = 1500
+    _insert_posts(project_copy, "".join(f"  kedja_{i}: {{namn: K{i}, utfall: 1, varav: {{rader: [kedja_{i + 1}], "
+                                        f"fullstandig: false}}}}\n" for i in range(n))
+                  + f"  kedja_{n}: {{namn: K{n}, utfall: 1}}\n")
+    f = project_copy / OUTCOMES
+    text = f.read_text(encoding="utf-8")
+    assert "    rader:\n      - hsn\n" in text
+    f.write_text(text.replace("    rader:\n      - hsn\n", "    visa_varav: true\n    rader:\n      - kedja_0\n      - hsn\n", 1),
+                 encoding="utf-8")
+    _, diags = _check(project_copy)
+    assert [d for d in diags if d.severity == "error"] == []
