@@ -181,6 +181,12 @@ def stored_totals(report, collector):
 
 
 # --- dependencies --------------------------------------------------------------
+# The figures each derived value depends on are remembered as sets: a chain of n sums
+# holds n²/2 of them (4 000 posts, 8 million, 0.8 GB). Past this many, a value's
+# dependencies are not followed and its problems stand ungrouped, each still reported.
+MAX_DEPENDENCIES = 500_000
+
+
 class _Deps:
     """Which stored or printed figures a derived value depends on."""
 
@@ -188,6 +194,7 @@ class _Deps:
         self.led = report.ledger
         self.posts = report.posts
         self.memo: dict[tuple, frozenset] = {}
+        self.size = 0  # the figures held in memo, bounded by MAX_DEPENDENCIES
 
     def blank(self, pid, col) -> bool:
         p = self.posts.get(pid)
@@ -224,6 +231,9 @@ class _Deps:
                 rel = self.relation_used(pid, col)
                 if rel is not None:
                     out = self.union((pid, c) for c in rel.columns if c != col)
+        if self.size + len(out) > MAX_DEPENDENCIES:
+            out = frozenset()  # not followed: see MAX_DEPENDENCIES
+        self.size += len(out)
         self.memo[key] = out
         return out
 
@@ -332,6 +342,10 @@ def _group(problems: list[Problem]):
     the figures they share. `leaf` is the one figure that explains the whole
     group, when exactly one does; `suspects` are the figures that could."""
     uncovered = sorted(problems, key=lambda p: (len(p.deps), p.code, p.post, p.column or ""))
+    if sum(len(p.deps) for p in uncovered) > MAX_DEPENDENCIES:  # each round counts them all again
+        for p in uncovered:
+            yield [p], None, []
+        return
     while uncovered:
         counts = Counter(leaf for p in uncovered for leaf in p.deps)
         best = max(counts.values(), default=0)
