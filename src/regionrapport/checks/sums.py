@@ -125,7 +125,7 @@ def missing_shown(report, collector):
     period's figures as `saknas`).
     """
     led = report.ledger
-    shown: dict[tuple, list[str]] = {}
+    shown: dict[tuple, dict[str, None]] = {}  # source -> the cells it leaves empty, in order, once each
     for _tid, t in list(report.budget.tabeller.items()) + list(report.outcomes.tabeller.items()):
         cols = [c if isinstance(c, str) else c.kolumn for c in t.kolumner]
         for pid in _table_posts(report, t):
@@ -139,10 +139,9 @@ def missing_shown(report, collector):
                 if v is None or v.how != MISSING:
                     continue
                 for src in led.missing_sources(pid, col):
-                    what = f"{led.name(pid)} ({col}) i tabellen {t.rubrik}"
-                    if what not in shown.setdefault(src, []):
-                        shown[src].append(what)
-    for (pid, col), whats in shown.items():
+                    shown.setdefault(src, {})[f"{led.name(pid)} ({col}) i tabellen {t.rubrik}"] = None
+    for (pid, col), cells in shown.items():
+        whats = list(cells)
         p = report.posts[pid]
         smap, path = _where(p, Where("val", col))
         listed = "; ".join(whats[:5]) + (" …" if len(whats) > 5 else "")
@@ -182,6 +181,12 @@ def stored_totals(report, collector):
 
 
 # --- dependencies --------------------------------------------------------------
+# The figures each derived value depends on are remembered as sets: a chain of n sums
+# holds n²/2 of them (4 000 posts, 8 million, 0.8 GB). Past this many, a value's
+# dependencies are not followed and its problems stand ungrouped, each still reported.
+MAX_DEPENDENCIES = 500_000
+
+
 class _Deps:
     """Which stored or printed figures a derived value depends on."""
 
@@ -189,6 +194,7 @@ class _Deps:
         self.led = report.ledger
         self.posts = report.posts
         self.memo: dict[tuple, frozenset] = {}
+        self.size = 0  # the figures held in memo, bounded by MAX_DEPENDENCIES
 
     def blank(self, pid, col) -> bool:
         p = self.posts.get(pid)
@@ -225,6 +231,9 @@ class _Deps:
                 rel = self.relation_used(pid, col)
                 if rel is not None:
                     out = self.union((pid, c) for c in rel.columns if c != col)
+        if self.size + len(out) > MAX_DEPENDENCIES:
+            out = frozenset()  # not followed: see MAX_DEPENDENCIES
+        self.size += len(out)
         self.memo[key] = out
         return out
 
@@ -333,6 +342,10 @@ def _group(problems: list[Problem]):
     the figures they share. `leaf` is the one figure that explains the whole
     group, when exactly one does; `suspects` are the figures that could."""
     uncovered = sorted(problems, key=lambda p: (len(p.deps), p.code, p.post, p.column or ""))
+    if sum(len(p.deps) for p in uncovered) > MAX_DEPENDENCIES:  # each round counts them all again
+        for p in uncovered:
+            yield [p], None, []
+        return
     while uncovered:
         counts = Counter(leaf for p in uncovered for leaf in p.deps)
         best = max(counts.values(), default=0)

@@ -77,26 +77,26 @@ def _quoted_posts(text: str) -> set[str]:
 
 
 def _row_posts(report, t) -> set[str]:
-    out = set()
-
-    def add(pid):
-        if pid in out or pid not in report.posts:
-            return
-        out.add(pid)
-        if t.visa_varav:
-            for child in report.posts[pid].varav:
-                add(child)
-
+    """The posts a table's rows show, with visa_varav their breakdowns too: without
+    recursion (a chain of varav rows deeper than Python's recursion limit)."""
+    todo: list[str] = []
     for row in t.rader:
         if isinstance(row, str):
-            add(row)
+            todo.append(row)
         elif row.post is not None:
-            add(row.post)
+            todo.append(row.post)
         elif row.forandring is not None:
-            add(row.forandring)
+            todo.append(row.forandring)
         elif row.andel is not None:
-            for pid in row.andel:
-                add(pid)
+            todo += row.andel
+    out: set[str] = set()
+    while todo:
+        pid = todo.pop()
+        if pid in out or pid not in report.posts:
+            continue
+        out.add(pid)
+        if t.visa_varav:
+            todo += report.posts[pid].varav
     return out
 
 

@@ -181,6 +181,7 @@ class Ledger:
         self.findings: list[Finding] = []
         self._memo: dict[tuple[str, str], Val | None] = {}
         self._busy: set[tuple[str, str]] = set()
+        self._missing_memo: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}  # missing_sources
         self._rel_by_col: dict[str, list[Relation]] = {}
         for r in relations:
             for c in r.columns:
@@ -230,26 +231,32 @@ class Ledger:
         return None if v is None or v.how in (BLANK, MISSING) else v.v
 
     def missing_sources(self, pid: str, col: str) -> list[tuple[str, str]]:
-        """The stored `saknas` figures that make (pid, col) missing, in the order met."""
-        out: list[tuple[str, str]] = []
-        seen: set[tuple[str, str]] = set()
-        todo = [(pid, col)]
-        while todo:
-            key = todo.pop()
-            if key in seen:
-                continue
-            seen.add(key)
-            v = self.get(*key)
-            if v is None or v.how != MISSING:
-                continue
+        """The stored `saknas` figures that make (pid, col) missing, in the order met
+        (depth first). Remembered per figure and found bottom-up without recursion, so
+        that asking it of every cell of a table costs the figures once, not once per cell
+        (a chain of n missing sums shown in a table was n² steps)."""
+        memo = self._missing_memo
+        for key in bottom_up((pid, col), self._missing_inputs, memo):
             p = self.posts.get(key[0])
-            if p is None:
+            if p is not None and key[1] in p.values:  # a stored figure: the source itself, or known
+                memo[key] = (key,) if p.values[key[1]] == MISSING else ()
                 continue
-            if p.values.get(key[1], None) == MISSING and key[1] in p.values:
-                out.append(key)
-                continue
-            todo.extend(reversed(self._inputs(p, key[1])))
-        return out
+            out: dict[tuple[str, str], None] = {}
+            for src in (s for k in self._missing_inputs(key) for s in memo.get(k, ())):
+                out[src] = None
+            memo[key] = tuple(out)
+        return list(memo.get((pid, col), ()))
+
+    def _is_missing(self, key: tuple[str, str]) -> bool:
+        v = self.get(*key)
+        return v is not None and v.how == MISSING
+
+    def _missing_inputs(self, key: tuple[str, str]) -> list[tuple[str, str]]:
+        """The figures a missing derived figure reads; none for a stored or known one."""
+        p = self.posts.get(key[0])
+        if p is None or key[1] in p.values or not self._is_missing(key):
+            return []
+        return self._inputs(p, key[1])
 
     def _inputs(self, p: PostDef, col: str) -> list[tuple[str, str]]:
         """Every figure (pid, col) the derivation of p's col may read."""
