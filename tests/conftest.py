@@ -6,6 +6,8 @@ import os
 import re
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -126,6 +128,20 @@ def project_with_warning(project_copy) -> Path:
     assert block, "the example no longer has besvarade_samtal"
     f.write_text(text.replace(block.group(0), ""), encoding="utf-8")
     return project_copy
+
+
+@pytest.fixture(scope="session")
+def build_example(repo_root, tmp_path_factory):
+    """Build one report of a project under the repository through the CLI, as a user runs it:
+    build_example("examples/region-norrby", "tertial2-2025") -> {fmt: Path}."""
+    def build(project: str, report_id: str) -> dict[str, Path]:
+        out = tmp_path_factory.mktemp(Path(project).name)
+        proc = subprocess.run([sys.executable, "-m", "regionrapport.cli", "build", "--project", str(repo_root / project),
+                               report_id, "--out", str(out)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        return {fmt: out / report_id / f"{report_id}.{fmt}" for fmt in ("md", "docx", "pdf")}
+
+    return build
 
 
 @pytest.fixture(scope="session")

@@ -52,13 +52,17 @@ def test_generator_is_deterministic(tmp_path):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
 
 
-def test_run_quick_mode(tmp_path):
-    """Measurements 1–3 in quick mode: the build is captured, the bare tools replayed, ratios computed."""
+def _run_quick(tmp_path, only: str):
+    """benchmarks/run.py --quick for the measurements `only`: (the process, its JSON results)."""
     out = tmp_path / "bench.json"
-    proc = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--only", "1,2,3", "--json", str(out)],
+    proc = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--only", only, "--json", str(out)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr + proc.stdout
-    data = json.loads(out.read_text(encoding="utf-8"))
+    return proc, json.loads(out.read_text(encoding="utf-8"))
+
+def test_run_quick_mode(tmp_path):
+    """Measurements 1–3 in quick mode: the build is captured, the bare tools replayed, ratios computed."""
+    proc, data = _run_quick(tmp_path, "1,2,3")
     assert data["machine"]["nproc"] >= 1 and data["machine"]["python"]
     results = {r["key"]: r for r in data["results"]}
     assert set(results) == {"build", "build_cold", "check", "check_cold", "noop"}
@@ -88,11 +92,8 @@ def test_import_benchmark_file_is_placed_by_the_mapping(tmp_path):
 
 
 def test_run_quick_import(tmp_path):
-    out = tmp_path / "bench.json"
-    proc = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--only", "6", "--json", str(out)],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr + proc.stdout
-    (r,) = json.loads(out.read_text(encoding="utf-8"))["results"]
+    _, data = _run_quick(tmp_path, "6")
+    (r,) = data["results"]
     assert r["key"] == "import" and r["ours"] > 0 and r["base"] > 0
     assert r["detail"]["trans_lines"] == 20_000 and r["detail"]["peak_rss_mb"] > 0
 

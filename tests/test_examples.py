@@ -13,13 +13,9 @@ NORRBY = "examples/region-norrby"
 
 
 @pytest.fixture(scope="module")
-def norrby(repo_root, tmp_path_factory):
+def norrby(build_example):
     """tertial2-2025 built once through the CLI, as a user runs it: {fmt: Path}."""
-    out = tmp_path_factory.mktemp("norrby")
-    proc = subprocess.run([sys.executable, "-m", "regionrapport.cli", "build", "--project", str(repo_root / NORRBY),
-                           "tertial2-2025", "--out", str(out)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return {fmt: out / "tertial2-2025" / f"tertial2-2025.{fmt}" for fmt in ("md", "docx", "pdf")}
+    return build_example(NORRBY, "tertial2-2025")
 
 
 @pytest.fixture(scope="module")

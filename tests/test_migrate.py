@@ -168,3 +168,16 @@ def test_a_step_runs_on_its_kind_of_file_only_and_in_order(old_project):
     M.write(changes)
     assert budget.read_text(encoding="utf-8") == text
     assert M.migrate(old_project, steps=[*M.STEPS, step]) == []
+
+
+def test_refusal_line_does_not_depend_on_the_file_name():
+    """The refused line is carried by the refusal itself, not read back out of a message
+    that starts with the file name (a name may hold ':9:' or ': ')."""
+    text = ("tabeller:\n"
+            "  prov: {rubrik: Prov, kolumner: [utfall], rader: [hsn], kommentarer: true}\n")
+    name = "data/budget/a:9: b.yaml"
+    with pytest.raises(ReportError) as e:
+        M.migrate_text(text, name, "budget")
+    (d,) = e.value.diagnostics
+    assert d.code == "RR570" and d.file == name and d.line == 2
+    assert "a:9" not in d.message and "'kommentarer' står inte på en egen rad" in d.message

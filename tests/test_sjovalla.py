@@ -20,12 +20,9 @@ def _run(*args):
 
 
 @pytest.fixture(scope="module")
-def sjovalla(repo_root, tmp_path_factory):
+def sjovalla(build_example):
     """tertial2-2026 built once through the CLI, as a user runs it: {fmt: Path}."""
-    out = tmp_path_factory.mktemp("sjovalla")
-    proc = _run("build", "--project", str(repo_root / SJOVALLA), "tertial2-2026", "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
-    return {fmt: out / "tertial2-2026" / f"tertial2-2026.{fmt}" for fmt in ("md", "docx", "pdf")}
+    return build_example(SJOVALLA, "tertial2-2026")
 
 
 @pytest.fixture(scope="module")

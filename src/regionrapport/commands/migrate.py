@@ -32,7 +32,11 @@ FILE_KINDS = ("organisation", "budget", "outcomes")
 
 
 class Cannot(ValueError):
-    """An old form that cannot be rewritten in place (e.g. inside a { } mapping): the message says where."""
+    """An old form that cannot be rewritten in place (e.g. inside a { } mapping): its line (1-based) and why."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass
@@ -81,7 +85,7 @@ class Lines:
         line = self.lines[i]
         key = str(path[-1])
         if not re.match(rf"^\s*{re.escape(key)}\s*:(\s+[^\s{{\[].*)?\s*$", line.rstrip("\r\n")):
-            raise Cannot(f"{self.name}:{i + 1}: '{key}' står inte på en egen rad; ändra den för hand")
+            raise Cannot(i + 1, f"'{key}' står inte på en egen rad; ändra den för hand")
         return i
 
     def block_end(self, index: int, dash: int) -> int:
@@ -144,15 +148,15 @@ def _append_to_list(doc: Lines, path: tuple, count: int, item: str) -> None:
         code = re.sub(r"\s*#.*$", "", line) if "#" in after else line
         close = code.rfind("]")
         if close < 0:
-            raise Cannot(f"{doc.name}:{i + 1}: listan '{path[-1]}' slutar inte på samma rad; ändra den för hand")
+            raise Cannot(i + 1, f"listan '{path[-1]}' slutar inte på samma rad; ändra den för hand")
         inner = code[code.index("[", len(line) - len(after)) + 1:close].strip()
         doc.replace(i, line[:close] + (", " if inner else "") + item + line[close:])
         return
     if count == 0:
-        raise Cannot(f"{doc.name}:{i + 1}: listan '{path[-1]}' är tom; ändra den för hand")
+        raise Cannot(i + 1, f"listan '{path[-1]}' är tom; ändra den för hand")
     last = doc.loaded.smap.values.get((*path, count - 1)) or doc.loaded.smap.keys.get((*path, count - 1))
     if last is None:  # pragma: no cover - every list item has a position
-        raise Cannot(f"{doc.name}:{i + 1}: hittar inte listans sista rad")
+        raise Cannot(i + 1, "hittar inte listans sista rad")
     start = last.line - 1
     dash = doc.lines[start].index("-") if doc.lines[start].lstrip().startswith("-") else _indent(doc.lines[start])
     doc.insert_after(doc.block_end(start, dash), [" " * dash + "- " + item])
@@ -200,9 +204,8 @@ def migrate_text(text: str, name: str, kind: str, steps: list[Step] | None = Non
         try:
             n = step.apply(doc)
         except Cannot as e:
-            line = int(m.group(1)) if (m := re.search(r":(\d+):", str(e))) else 1
-            raise ReportError([Diagnostic(name, line, 1, "RR570", f"Formen kan inte migreras automatiskt ({step.id}): "
-                                          f"{str(e).split(': ', 1)[-1]}.", f"Skriv om den för hand: {step.new}.")]) from e
+            raise ReportError([Diagnostic(name, e.line, 1, "RR570", f"Formen kan inte migreras automatiskt ({step.id}): "
+                                          f"{e}.", f"Skriv om den för hand: {step.new}.")]) from e
         if n:
             text = doc.applied()
             done.append((step.id, n))

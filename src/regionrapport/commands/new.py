@@ -386,7 +386,7 @@ def new_report(project, new_id: str, from_id: str, period: str | None = None, da
     year = _year_from_id(new_id) or old.rapport.ar
     months = periods[period].manader
     plan = Plan(new_id, from_id, period, year, old.rapport.period, old.rapport.ar,
-                date or dt.date(year, months, calendar.monthrange(year, months)[1]))
+                date or _period_end(year, months))
     notes = []
     if year != old.rapport.ar:
         candidate = old.rapport.budget.replace(str(old.rapport.ar), str(year))

@@ -39,12 +39,9 @@ class StatusWords(Strict):
     saknas: StatusWord
 
 
-STATUTORY_PARTS = ("resultatrakning", "balansrakning", "kassaflodesanalys", "forvaltningsberattelse", "prognos",
-                   "balanskravsresultat", "god_ekonomisk_hushallning", "vasentliga_handelser", "forvantad_utveckling")
-"""The parts of a statutory interim report (LKBR 13 kap., RKR R17) a section can declare it is (`lagkrav`)."""
-
 StatutoryPart = Literal["resultatrakning", "balansrakning", "kassaflodesanalys", "forvaltningsberattelse", "prognos",
                         "balanskravsresultat", "god_ekonomisk_hushallning", "vasentliga_handelser", "forvantad_utveckling"]
+"""The parts of a statutory interim report (LKBR 13 kap., RKR R17) a section can declare it is (`lagkrav`)."""
 Parts = Annotated[StatutoryPart | list[StatutoryPart] | None, Field(
     description="The statutory part(s) of an interim report this section is (LKBR 13 kap., RKR R17): "
                 "resultatrakning, balansrakning, kassaflodesanalys, forvaltningsberattelse, prognos (the full-year "
