@@ -63,6 +63,7 @@ def test_docx_dates_come_from_the_report_date(built_report):
     assert {i.date_time[:3] for i in z.infolist()} == {(2025, 4, 24)}
     core = z.read("docProps/core.xml").decode()
     assert "2025-04-24T00:00:00Z" in core
+    assert z.testzip() is None and z.namelist()[0] == "[Content_Types].xml"
 
 
 def test_chart_png_has_no_timestamp_or_software_stamp(built_report):

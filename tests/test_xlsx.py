@@ -149,6 +149,8 @@ def test_identical_bytes_on_rebuild(built, tmp_path):
     with zipfile.ZipFile(again["xlsx"]) as z:
         assert {i.date_time[:3] for i in z.infolist()} == {(2025, 4, 24)}
         assert b"2025-04-24T00:00:00Z" in z.read("docProps/core.xml")
+        # a valid zip, content types first (openpyxl writes them last; Word and LibreOffice look first)
+        assert z.testzip() is None and z.namelist()[0] == "[Content_Types].xml"
 
 
 def test_norrby_sjovalla_and_the_budget(tmp_path):

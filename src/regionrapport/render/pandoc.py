@@ -27,7 +27,6 @@ import calendar
 import datetime as dt
 import functools
 import importlib.util
-import io
 import os
 import re
 import shutil
@@ -142,11 +141,9 @@ def personalise_reference(style: Style, organisation: str, title: str, date: dt.
     Pandoc copies some parts (header, footer, theme) with their zip timestamps,
     so those carry the report date too, like the parts pandoc writes itself.
     """
-    import zipfile  # only when a DOCX is made
+    from .zipstamp import read_package, write_package  # zipfile only when a DOCX is made
 
-    src = zipfile.ZipFile(style.reference_doc)
-    entries = {i.filename: src.read(i.filename) for i in src.infolist()}
-    order = [i.filename for i in src.infolist()]
+    entries, order, _infos = read_package(style.reference_doc)
 
     styles = entries["word/styles.xml"].decode("utf-8")
     if not style.own_reference:
@@ -174,13 +171,7 @@ def personalise_reference(style: Style, organisation: str, title: str, date: dt.
             xml = re.sub("|".join(re.escape(k) for k in values), lambda m: values[m.group(0)], xml)
             entries[name] = xml.encode("utf-8")
 
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in order:
-            zi = zipfile.ZipInfo(name, date_time=(date.year, date.month, date.day, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(zi, entries[name])
-    return buf.getvalue()
+    return write_package(entries, order, date, mode=0o600)
 
 
 def _layout_styles(xml: str, layout: dict[str, bool]) -> str:
@@ -372,27 +363,11 @@ def restamp_docx(data: bytes, date: dt.date) -> bytes:
     1980-01-01 (zip's first day); the build must not depend on either. The entries
     keep their order and compression, so two builds are still byte-identical.
     """
-    import zipfile
+    from .zipstamp import read_package, write_package
 
-    stamp = f"{date.isoformat()}T00:00:00Z"
-    src = zipfile.ZipFile(io.BytesIO(data))
-    infos = {info.filename: info for info in src.infolist()}
-    entries = {name: src.read(name) for name in infos}
-    order = list(infos)
+    entries, order, infos = read_package(data)
     house_docx(entries, order)  # the same rewrite adds what pandoc cannot be told (above)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as dst:
-        for name in order:
-            content = entries[name]
-            if name == "docProps/core.xml":
-                content = content.replace(b"1970-01-01T00:00:00Z", stamp.encode())
-            info = infos.get(name)
-            zi = zipfile.ZipInfo(name, date_time=(date.year, date.month, date.day, 0, 0, 0))
-            zi.compress_type = info.compress_type if info else zipfile.ZIP_DEFLATED
-            zi.external_attr = info.external_attr if info else 0o644 << 16
-            # the fonts are most of the bytes: the fastest deflate level costs 7 % in size, halves the time
-            dst.writestr(zi, content, compresslevel=1 if name.endswith(".odttf") else None)
-    return buf.getvalue()
+    return write_package(entries, order, date, like=infos, fast=lambda name: name.endswith(".odttf"))
 
 
 # -- the DOCX after pandoc --------------------------------------------------------------

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -362,16 +361,7 @@ def workbook_bytes(report, markdown: str, recorded: list[dict]) -> bytes:
 def deterministic(data: bytes, date: dt.date) -> bytes:
     """openpyxl's zip with every entry dated the report's date and the core properties' times
     fixed to it: two builds of the same report give the same bytes."""
-    stamp = f"{date.isoformat()}T00:00:00Z".encode()
-    src = zipfile.ZipFile(io.BytesIO(data))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
-            zi = zipfile.ZipInfo(info.filename, date_time=(date.year, date.month, date.day, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            dst.writestr(zi, content)
-    return buf.getvalue()
+    from .zipstamp import read_package, write_package
+
+    entries, order, _infos = read_package(data)
+    return write_package(entries, order, date)
