@@ -185,3 +185,24 @@ def test_the_comparison_report_moves_on_a_year(tmp_path):
     assert r.returncode == 0, r.stderr
     assert data(root, "tertial1-2027")["rapport"]["jamforelse"] == "tertial2-2025"
     assert "ändra rapport.jamforelse" in r.stdout + r.stderr
+
+
+def test_a_year_no_date_can_have_is_a_diagnostic(project_copy):
+    """Year 0 in the name, or a header date moved back past year 1: RR575 with the line, no traceback, no file."""
+    outcomes = project_copy / "data" / "outcomes"
+    before = sorted(p.name for p in outcomes.iterdir())
+    src = (outcomes / f"{SRC}.yaml").read_text(encoding="utf-8").splitlines()
+    ar_line = next(i for i, line in enumerate(src, 1) if re.match(r"\s+ar:\s*2025", line))
+    header_line = next(i for i, line in enumerate(src, 1) if 'rubrik: "2024-03-31"' in line)
+
+    r = rapport("new", "delar-mars-0000", "--from", SRC, cwd=project_copy)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"data/outcomes/{SRC}.yaml:{ar_line}:1: RR575" in r.stderr
+    assert "året 0 i namnet 'delar-mars-0000'" in r.stderr and "mellan 1 och 9999" in r.stderr and "tips:" in r.stderr
+
+    # 2025 -> 0001 moves last year's column header 2024-03-31 to year 0
+    r = rapport("new", "delar-mars-0001", "--from", SRC, cwd=project_copy)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"data/outcomes/{SRC}.yaml:{header_line}:1: RR575" in r.stderr
+    assert "datumet '2024-03-31' flyttat till år 0" in r.stderr
+    assert sorted(p.name for p in outcomes.iterdir()) == before

@@ -109,6 +109,14 @@ refused while the file is read.
 Fix: write the figure in the organisation's unit (e.g. mnkr), or null for an empty field.
 """)
 
+documented("RR575", "`rapport new`: a year no date can have", """
+`rapport new` takes the new report's year from its name (`delar-mars-2026`) and moves
+the dates in titles and headers that name the old period by as many years. A year
+before 1 or after 9999 (`delar-mars-0000`, or a header's `2024-03-31` moved back past
+year 1) is no date; the command stops with the line it came from and writes nothing.
+*Fix:* correct the year in the new report's name.
+""")
+
 documented("RR570", "An old form of the format that `rapport migrate` cannot rewrite in place", """
 `rapport migrate` rewrites the YAML of older versions of the format to today's
 (docs/yaml-format.md, *Format changes and migrate*), editing only the lines of the

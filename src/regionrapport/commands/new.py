@@ -30,7 +30,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from ..compute.ledger import MISSING
 from ..constants import MONTHS, is_report_id
-from ..diagnostics import Collector, ReportError, UsageProblem
+from ..diagnostics import Collector, Diagnostic, ReportError, UsageProblem
 from ..model.ledger import Post
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -105,7 +105,17 @@ _ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
 _LONG_DATE = re.compile(r"(?<![\w])(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})(?![\w])", re.IGNORECASE)
 
 
-def _period_end(year: int, months: int) -> dt.date:
+class YearOutOfRange(ValueError):
+    """A year the new report would carry that no date can have (before 1 or after 9999)."""
+
+    def __init__(self, year: int, written: str):
+        super().__init__(written)
+        self.year, self.written = year, written
+
+
+def _period_end(year: int, months: int, written: str = "") -> dt.date:
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise YearOutOfRange(year, written)
     return dt.date(year, months, calendar.monthrange(year, months)[1])
 
 
@@ -136,7 +146,7 @@ def _rewrite_text(text: str, plan: Plan) -> str:
             continue  # not a date after all: left to the word replacement
         out.append(_replace_words(text[pos:start], plan.words))
         if day.year <= plan.old_year and day == _period_end(day.year, plan.old_months):
-            new = _period_end(day.year + shift, plan.new_months)
+            new = _period_end(day.year + shift, plan.new_months, m.group(0))
             out.append(new.isoformat() if kind == "iso"
                        else f"{new.day} {_case_like(m.group(2), MONTHS[new.month - 1])} {new.year}")
         else:
@@ -353,6 +363,35 @@ def _comparison(plan: Plan, old: str | None) -> list[str]:
 
 
 # -- the command -------------------------------------------------------------------
+def _new_year(new_id: str, old_year: int, loaded, name: str) -> int:
+    """The year in the new report's name (the old report's when it names none)."""
+    named = _year_from_id(new_id)
+    year = old_year if named is None else named
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        ar = loaded.smap.keys.get(("rapport", "ar"))
+        raise _year_problem(name, ar.line if ar else 1, YearOutOfRange(year, str(year)), new_id)
+    return year
+
+
+def _transformed(text: str, plan: Plan, name: str) -> str:
+    try:
+        return transform(text, plan)
+    except YearOutOfRange as e:  # a header's date moved with the year, past year 1
+        at = text.find(e.written)
+        raise _year_problem(name, text.count("\n", 0, at) + 1 if at >= 0 else 1, e, plan.new_id) from None
+
+
+def _year_problem(name: str, line: int, e: YearOutOfRange, new_id: str) -> ReportError:
+    """RR575: the new report's year, or a date moved with it, is not a year a date can have."""
+    what = (f"året {e.year} i namnet '{new_id}'" if e.written == str(e.year)
+            else f"datumet '{e.written}' flyttat till år {e.year}")
+    return ReportError([Diagnostic(name, line, 1, "RR575",
+                                   f"Den nya rapporten kan inte få {what}: ett år måste ligga mellan "
+                                   f"{dt.MINYEAR} och {dt.MAXYEAR}.",
+                                   "Kontrollera årtalet i den nya rapportens namn (t.ex. delar-mars-2026); "
+                                   "ett datum i rubrikerna flyttas lika många år som rapporten.")])
+
+
 def new_report(project, new_id: str, from_id: str, period: str | None = None, date: dt.date | None = None) -> NewResult:
     from .. import model as m
     from ..load import decode, load_text, read_bytes
@@ -372,7 +411,8 @@ def new_report(project, new_id: str, from_id: str, period: str | None = None, da
     name = f"data/outcomes/{from_id}.yaml"
     text = decode(read_bytes(src, name, project.root), name)
     collector = Collector()
-    old = validate(m.Outcomes, load_text(text, name), collector)
+    loaded = load_text(text, name)
+    old = validate(m.Outcomes, loaded, collector)
     if old is None:
         raise ReportError(collector.errors)
 
@@ -383,7 +423,7 @@ def new_report(project, new_id: str, from_id: str, period: str | None = None, da
                            "Ange den med --period, en av: " + ", ".join(periods))
     if period not in periods:
         raise UsageProblem(f"Perioden '{period}' finns inte i organisation.yaml.", "Perioder: " + ", ".join(periods))
-    year = _year_from_id(new_id) or old.rapport.ar
+    year = _new_year(new_id, old.rapport.ar, loaded, name)
     months = periods[period].manader
     plan = Plan(new_id, from_id, period, year, old.rapport.period, old.rapport.ar,
                 date or _period_end(year, months))
@@ -406,7 +446,7 @@ def new_report(project, new_id: str, from_id: str, period: str | None = None, da
     if year != old.rapport.ar:
         plan.words.append((str(old.rapport.ar), str(year)))
 
-    result = transform(text, plan)
+    result = _transformed(text, plan, name)
     # The scaffold must load and validate as it stands (its sums may not add up until filled in).
     collector = Collector()
     name = f"data/outcomes/{new_id}.yaml"
