@@ -181,3 +181,17 @@ def test_refusal_line_does_not_depend_on_the_file_name():
     (d,) = e.value.diagnostics
     assert d.code == "RR570" and d.file == name and d.line == 2
     assert "a:9" not in d.message and "'kommentarer' står inte på en egen rad" in d.message
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_line_endings_a_missing_final_newline_and_comments_are_kept(newline):
+    """The line handling migrate shares with `rapport import` (importing/yamledit.YamlLines):
+    added lines end like the file's, a last line without an ending gets one before a line is
+    appended after it, and a comment on an edited key's line stays."""
+    nl = newline
+    text = (f"tabeller:{nl}  a:{nl}    kommentarer: true   # visa{nl}    \"kolumner\": [utfall, budget]  # två{nl}"
+            f"  b:{nl}    kommentarer: true{nl}    kolumner:{nl}      - utfall{nl}      - budget")
+    new, done = M.migrate_text(text, "data/budget/b.yaml", "budget")
+    assert done == [("tabell-kommentarer", 2)]
+    assert new == (f"tabeller:{nl}  a:{nl}    \"kolumner\": [utfall, budget, kommentar]  # två{nl}"
+                   f"  b:{nl}    kolumner:{nl}      - utfall{nl}      - budget{nl}      - kommentar{nl}")

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..constants import ORG_FILE
 from ..diagnostics import Diagnostic, ReportError
+from ..importing.yamledit import EditError, YamlLines
 from ..load import Loaded, decode, load_text, read_bytes
 
 FILE_KINDS = ("organisation", "budget", "outcomes")
@@ -40,27 +41,20 @@ class Cannot(ValueError):
 
 
 @dataclass
-class Lines:
+class Lines(YamlLines):
     """One file's lines and the edits of one migration pass: lines replaced, removed or inserted."""
 
     name: str
     text: str
     loaded: Loaded
-    lines: list[str] = field(init=False)
-    newline: str = field(init=False)
     edits: list[tuple[int, int, list[str]]] = field(default_factory=list)  # [start, end) -> new lines
 
     def __post_init__(self) -> None:
-        self.lines = self.text.splitlines(keepends=True)
-        self.newline = "\r\n" if self.lines and self.lines[0].endswith("\r\n") else "\n"
+        YamlLines.__init__(self, self.text, self.loaded.smap)
 
     @property
     def data(self):
         return self.loaded.data
-
-    def key_line(self, path: tuple) -> int:
-        """0-based index of the line where the key at `path` stands."""
-        return self.loaded.smap.keys[path].line - 1
 
     def replace(self, index: int, new: str) -> None:
         self.edits.append((index, index + 1, [new]))
@@ -72,12 +66,8 @@ class Lines:
         self.edits.append((index + 1, index + 1, new_lines))
 
     def applied(self) -> str:
-        lines = list(self.lines)
-        if lines and not lines[-1].endswith("\n"):
-            lines[-1] += self.newline
-        for start, end, new in sorted(self.edits, key=lambda e: (e[0], e[1]), reverse=True):
-            lines[start:end] = [x + self.newline for x in new]
-        return "".join(lines)
+        ended = [(start, end, [x + self.newline for x in new]) for start, end, new in self.edits]
+        return "".join(self.splice(self.ended_lines(), ended))
 
     def own_line(self, path: tuple) -> int:
         """The line of a `key: value` that stands alone on its line (a block mapping's entry)."""
@@ -141,9 +131,12 @@ def _table_comment_flag(doc: Lines) -> int:
 
 def _append_to_list(doc: Lines, path: tuple, count: int, item: str) -> None:
     """Append a plain item to the list at `path`: inside its [ ] on the key's line, or as a new `- item` line."""
-    i = doc.key_line(path)
+    try:
+        i, colon = doc.after_colon(path)
+    except EditError as e:  # pragma: no cover - the loader found the key there
+        raise Cannot(doc.key_line(path) + 1, str(e)) from e
     line = doc.lines[i].rstrip("\r\n")
-    after = line[line.index(":", doc.loaded.smap.keys[path].col - 1) + 1:]
+    after = line[colon:]
     if after.strip().startswith("["):
         code = re.sub(r"\s*#.*$", "", line) if "#" in after else line
         close = code.rfind("]")
