@@ -219,3 +219,44 @@ def test_library_use_runs_without_the_start_up_tricks():
     r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                        env={k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"})
     assert r.stdout.split() == ["True", "NoneType"], r.stdout + r.stderr
+
+
+# A key that, printed raw, would retitle the terminal window, ring its bell, clear the screen
+# through the one-byte CSI (U+009B), and turn what follows right to left (U+202E).
+HOSTILE_KEY = "\x1b]0;pwn\x07\x1b[2Jnyckel\x9b2J\u202eexe.LMX"
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def test_control_characters_from_the_yaml_never_reach_the_terminal(project_copy):
+    # YAML refuses these characters raw; a double-quoted key may still spell them with escapes
+    patch(project_copy, "\nrapport:", '\n"\\e]0;pwn\\a\\e[2Jnyckel\\x9b2J\\u202eexe.LMX": 1\nrapport:')
+    shown = "\\u001b]0;pwn\\u0007\\u001b[2Jnyckel\\u009b2J\\u202eexe.LMX"
+    r = check(project_copy, "delar-mars-2025")
+    assert r.exit_code == 1 and "RR010" in r.stdout and shown in r.stdout, r.output
+    assert not UNSAFE.search(r.output.replace("\n", "").replace("\t", ""))
+    r = check(project_copy, "delar-mars-2025", "--format", "github")
+    assert shown in r.stdout and not UNSAFE.search(r.stdout.replace("\n", ""))
+    # JSON stays exact: the message holds the key as it is, only written with escapes
+    r = check(project_copy, "delar-mars-2025", "--format", "json")
+    (d,) = json.loads(r.stdout)
+    assert HOSTILE_KEY in d["message"] and not UNSAFE.search(r.stdout.replace("\n", ""))
+    # on a terminal, the only escape sequences are the tool's own colours
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI")}
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "regionrapport.cli", "check", "delar-mars-2025"],
+                            cwd=project_copy, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait()
+    os.close(leader)
+    out = b"".join(chunks).decode("utf-8")
+    assert proc.returncode == 1 and shown in out and "\x1b[31m" in out
+    assert not UNSAFE.search(re.sub(r"\x1b\[[0-9;]*m", "", out).replace("\r\n", ""))

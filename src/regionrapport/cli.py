@@ -12,12 +12,18 @@ from typing import NoReturn
 import click
 
 from . import __version__
-from .diagnostics import RENDERERS, ReportError, render_text
+from .diagnostics import RENDERERS, ReportError, render_text, visible
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 def _color(stream) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR") and not os.environ.get("CI")
+
+
+def _echo(text: str, **kwargs) -> None:
+    """Text that may carry the input's words (a name, a file's lines): printed with no
+    terminal control character in it (diagnostics.visible); render_text filters its own."""
+    click.echo(visible(text), **kwargs)
 
 
 def _fail(err: ReportError) -> NoReturn:
@@ -38,7 +44,7 @@ def _report_ids(project, reports, all_):
     if all_ or not reports:
         ids = project.report_ids()
         if not ids:
-            click.echo(f"Inga rapporter i {project.outcomes_dir}.", err=True)
+            _echo(f"Inga rapporter i {project.outcomes_dir}.", err=True)
             sys.exit(EXIT_USAGE)
         return ids
     return list(reports)
@@ -113,7 +119,7 @@ def check(reports, all_, fmt, strict, project_dir, no_cache):
     except ReportError as e:
         diags = e.diagnostics
     except Exception as e:  # noqa: BLE001 - a bug, not bad input: say so, and exit as an internal error
-        click.echo(f"Internt fel i rapport check: {type(e).__name__}: {e}", err=True)
+        _echo(f"Internt fel i rapport check: {type(e).__name__}: {e}", err=True)
         sys.exit(EXIT_USAGE)
     _print_and_exit(result, diags, fmt, strict)
 
@@ -129,10 +135,10 @@ def _print_and_exit(result, diags, fmt: str, strict: bool) -> NoReturn:
             same = len(result.remembered)
             word = "oförändrad" if same == 1 else "oförändrade"
             note = f" ({same} {word} sedan förra kontrollen; --no-cache kontrollerar ändå)" if same else ""
-            click.echo(f"{len(result.reports)} rapport(er) kontrollerade: {n_err} fel, {n_warn} varningar{note}.",
+            _echo(f"{len(result.reports)} rapport(er) kontrollerade: {n_err} fel, {n_warn} varningar{note}.",
                        err=True)
     else:
-        click.echo(RENDERERS[fmt](diags))
+        _echo(RENDERERS[fmt](diags))
     failed = any(d.severity == "error" for d in diags) or (strict and any(d.severity == "warning" for d in diags))
     sys.exit(EXIT_PROBLEMS if failed else EXIT_OK)
 
@@ -181,7 +187,7 @@ def build(reports, all_, formats, out_dir, strict, jobs, force, project_dir):
                                color=_color(sys.stderr)), err=True)
         sys.exit(EXIT_USAGE)
     if not ids:
-        click.echo(f"Inga rapporter i {root / 'data' / 'outcomes'}.", err=True)
+        _echo(f"Inga rapporter i {root / 'data' / 'outcomes'}.", err=True)
         sys.exit(EXIT_USAGE)
     reporter = build_all.RichReporter() if _color(sys.stderr) else build_all.PlainReporter(color=False)
     try:
@@ -221,11 +227,11 @@ def preview(report, port, project_dir):
     try:
         pv = Preview(root, report, port)
     except OSError as e:
-        click.echo(f"rapport preview: kan inte lyssna på 127.0.0.1:{port}: {e.strerror}.", err=True)
-        click.echo("    tips: Välj en annan port med --port (0 väljer en ledig).", err=True)
+        _echo(f"rapport preview: kan inte lyssna på 127.0.0.1:{port}: {e.strerror}.", err=True)
+        _echo("    tips: Välj en annan port med --port (0 väljer en ledig).", err=True)
         sys.exit(EXIT_USAGE)
     pv.start()
-    click.echo(f"Förhandsgranskning av {report}: {pv.url}  (Ctrl+C avslutar)", err=True)
+    _echo(f"Förhandsgranskning av {report}: {pv.url}  (Ctrl+C avslutar)", err=True)
     last = -1
     try:
         while True:
@@ -233,7 +239,7 @@ def preview(report, port, project_dir):
             if version != last:
                 last = version
                 state = "byggd" if pv.ok else "fel i underlaget, se sidan"
-                click.echo(f"{time.strftime('%H:%M:%S')} {report}: {state} ({pv.last_seconds:.2f} s)", err=True)
+                _echo(f"{time.strftime('%H:%M:%S')} {report}: {state} ({pv.last_seconds:.2f} s)", err=True)
     except KeyboardInterrupt:
         pass
     finally:
@@ -248,9 +254,9 @@ def _plain_existing(root: Path, rid: str) -> bool:
 
 def _refuse(e) -> None:
     """A request that cannot be carried out (UsageProblem): the message, a hint, exit 2."""
-    click.echo(f"rapport: {e.message}", err=True)
+    _echo(f"rapport: {e.message}", err=True)
     if e.hint:
-        click.echo(f"    tips: {e.hint}", err=True)
+        _echo(f"    tips: {e.hint}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -282,7 +288,7 @@ def diff(args, fmt, base, project_dir):
         _fail(e)
     except UsageProblem as e:
         _refuse(e)
-    click.echo(D.RENDERERS[fmt](result), nl=False)
+    _echo(D.RENDERERS[fmt](result), nl=False)
     sys.exit(EXIT_PROBLEMS if result.unreadable else EXIT_OK)
 
 
@@ -300,11 +306,11 @@ def init(directory, name, year):
     try:
         files = run_init(Path(directory), name, year)
     except InitRefused as e:
-        click.echo(f"rapport init: {e.message}\n    tips: {e.hint}", err=True)
+        _echo(f"rapport init: {e.message}\n    tips: {e.hint}", err=True)
         sys.exit(EXIT_USAGE)
     for f in files:
-        click.echo(str(f))
-    click.echo(f"Nytt projekt i {directory}: kör 'rapport check --all --project {directory}'.", err=True)
+        _echo(str(f))
+    _echo(f"Nytt projekt i {directory}: kör 'rapport check --all --project {directory}'.", err=True)
 
 
 @main.command()
@@ -329,10 +335,10 @@ def schema(out_dir, check_only, project_dir):
     if check_only:
         stale = S.outdated(target)
         for p in stale:
-            click.echo(f"{p}: stämmer inte med modellerna; kör 'rapport schema'.", err=True)
+            _echo(f"{p}: stämmer inte med modellerna; kör 'rapport schema'.", err=True)
         sys.exit(EXIT_PROBLEMS if stale else EXIT_OK)
     for p in S.write_schemas(target):
-        click.echo(str(p))
+        _echo(str(p))
 
 
 @main.command()
@@ -359,10 +365,10 @@ def new(report, from_id, period, date, project_dir):
         _fail(e)
     except UsageProblem as e:
         _refuse(e)
-    click.echo(str(res.path))
+    _echo(str(res.path))
     for note in res.notes:
-        click.echo(f"  {note}", err=True)
-    click.echo(f"Fyll i periodens värden och kör 'rapport check {report}'.", err=True)
+        _echo(f"  {note}", err=True)
+    _echo(f"Fyll i periodens värden och kör 'rapport check {report}'.", err=True)
 
 
 @main.command()
@@ -385,16 +391,16 @@ def migrate(write, project_dir):
     except ReportError as e:
         _fail(e)
     if not changes:
-        click.echo("Inget att migrera: filerna har dagens format.", err=True)
+        _echo("Inget att migrera: filerna har dagens format.", err=True)
         return
     for c in changes:
-        click.echo(c.diff(), nl=False)
+        _echo(c.diff(), nl=False)
     summary = ", ".join(f"{c.name} ({', '.join(step for step, _ in c.steps)})" for c in changes)
     if write:
         M.write(changes)
-        click.echo(f"Migrerade {len(changes)} fil(er): {summary}.", err=True)
+        _echo(f"Migrerade {len(changes)} fil(er): {summary}.", err=True)
     else:
-        click.echo(f"{len(changes)} fil(er) skulle ändras: {summary}. Kör 'rapport migrate --write' för att skriva.",
+        _echo(f"{len(changes)} fil(er) skulle ändras: {summary}. Kör 'rapport migrate --write' för att skriva.",
                    err=True)
 
 
@@ -427,15 +433,15 @@ def import_(file, report, columns, period, mapping, dry_run, project_dir):
     except UsageProblem as e:
         _refuse(e)
     for change in res.changes:
-        click.echo(change.describe())
+        _echo(change.describe())
     for note in res.notes:
-        click.echo(f"  {note}", err=True)
+        _echo(f"  {note}", err=True)
     if not res.changes:
-        click.echo("Inga siffror ändrades.", err=True)
+        _echo("Inga siffror ändrades.", err=True)
     elif dry_run:
-        click.echo(f"{len(res.changes)} siffror skulle ändras (--dry-run: inget skrevs).", err=True)
+        _echo(f"{len(res.changes)} siffror skulle ändras (--dry-run: inget skrevs).", err=True)
     else:
-        click.echo(f"{len(res.changes)} siffror skrivna i {res.path}. Kör 'rapport check {report}'.", err=True)
+        _echo(f"{len(res.changes)} siffror skrivna i {res.path}. Kör 'rapport check {report}'.", err=True)
 
 
 def entry() -> None:

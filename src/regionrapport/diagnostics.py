@@ -5,6 +5,7 @@ Imports nothing of ours: every other module may raise or collect diagnostics.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -94,8 +95,24 @@ def relpath(path: str | Path, root: Path | None = None) -> str:
     return str(p) if ".." in rel.parts else str(rel)
 
 
+# What a message may carry from the input (an SIE account name, a YAML key, a file's
+# name) but must never send to a terminal: the C0 controls but tab and line feed (ESC
+# starts the sequences that recolour, move the cursor, retitle the window or write a
+# hyperlink; CR overwrites the line), DEL and the C1 controls (U+009B is a one-character
+# ESC [), and the bidirectional formatting characters and line separators that reorder
+# or hide what follows (CVE-2021-42574, "Trojan Source").
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """The text with every character above shown as its escape, `\\u001b`: readable in a
+    terminal, and the same character again where the text is JSON (json.dumps leaves
+    these raw with ensure_ascii=False; a JSON string may escape any character so)."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def format_text_line(d: Diagnostic) -> str:
-    return f"{d.file}:{d.line}:{d.col}: {d.code} {d.message}"
+    return visible(f"{d.file}:{d.line}:{d.col}: {d.code} {d.message}")
 
 
 def render_text(diags: list[Diagnostic], color: bool = False) -> str:
@@ -105,21 +122,24 @@ def render_text(diags: list[Diagnostic], color: bool = False) -> str:
     the stream is a terminal and NO_COLOR is unset."""
     out = []
     for d in diags:
-        loc = f"{d.file}:{d.line}:{d.col}:"
+        loc = visible(f"{d.file}:{d.line}:{d.col}:")
+        message, hint = visible(d.message), visible(d.hint)
         sev = {ERROR: "", INFO: " [info]"}.get(d.severity, " [varning]")
         if color:
             c = {ERROR: "\x1b[31m", INFO: "\x1b[36m"}.get(d.severity, "\x1b[33m")
-            out.append(f"\x1b[1m{loc}\x1b[0m {c}{d.code}\x1b[0m {d.message}{sev}")
+            out.append(f"\x1b[1m{loc}\x1b[0m {c}{d.code}\x1b[0m {message}{sev}")
         else:
-            out.append(f"{loc} {d.code} {d.message}{sev}")
-        if d.hint:
+            out.append(f"{loc} {d.code} {message}{sev}")
+        if hint:
             tip = "\x1b[36mtips:\x1b[0m" if color else "tips:"
-            out.append(f"    {tip} {d.hint}")
+            out.append(f"    {tip} {hint}")
     return "\n".join(out)
 
 
 def render_json(diags: list[Diagnostic]) -> str:
-    return json.dumps([d.as_dict() for d in diags], ensure_ascii=False, indent=2)
+    """Exact JSON: every string decodes to the diagnostic's own text, control characters
+    and all, but none stands raw in the output."""
+    return visible(json.dumps([d.as_dict() for d in diags], ensure_ascii=False, indent=2))
 
 
 def _gh_escape(s: str, prop: bool = False) -> str:
@@ -133,9 +153,9 @@ def render_github(diags: list[Diagnostic]) -> str:
     out = []
     for d in diags:
         kind = {ERROR: "error", INFO: "notice"}.get(d.severity, "warning")
-        msg = d.message + (f" — {d.hint}" if d.hint else "")
+        msg = visible(d.message + (f" — {d.hint}" if d.hint else ""))
         out.append(
-            f"::{kind} file={_gh_escape(d.file, True)},line={d.line},col={d.col},"
+            f"::{kind} file={_gh_escape(visible(d.file), True)},line={d.line},col={d.col},"
             f"title={_gh_escape(d.code, True)}::{_gh_escape(msg)}"
         )
     return "\n".join(out)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import render_text
+from ..diagnostics import render_text, visible
 from ..constants import DEFAULT_FORMATS, FORMATS
 from .cache import replayed_warnings, stale_reason
 
@@ -241,7 +241,7 @@ class PlainReporter:
         if o.errors:
             print(render_text(o.errors, color=self.color), file=self.err)
         if o.crash:
-            print(o.crash.rstrip(), file=self.err)
+            print(visible(o.crash.rstrip()), file=self.err)
         print(_line(o), file=self.out if o.status != FAILED else self.err, flush=True)
 
     def finish(self, s: Summary) -> None:
@@ -276,7 +276,7 @@ class RichReporter(PlainReporter):
             if diags:
                 c.print(Text.from_ansi(render_text(diags, color=True)))
         if o.crash:
-            c.print(Text(o.crash.rstrip(), style="red"))
+            c.print(Text(visible(o.crash.rstrip()), style="red"))
         style = {BUILT: "green", SKIPPED: "dim", FAILED: "bold red"}[o.status]
         c.print(Text(_line(o), style=style), soft_wrap=True)
         if self.progress is not None:  # started: every report from here on was built, not skipped
