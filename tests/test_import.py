@@ -402,3 +402,20 @@ def test_editor_keeps_comments_flow_mappings_and_line_endings():
     assert ed.text() == ("poster:\r\n  c:\r\n    utfall: 6\r\n  a:  # kommentar\r\n    utfall: -0.2   # källan: x\r\n"
                          "    tryckt: {utfall: 3}\r\n  b:\r\n    budget: 5\r\n    tryckt: {utfall: 4, budget: 1}\r\n"
                          "    namn: B\r\n")
+
+
+def test_control_characters_in_an_account_name_never_reach_the_terminal(empty_report, kronor, mapping):
+    """An SIE account name with escape sequences (ESC ] retitles the window, ESC [ 2J clears
+    the screen, BEL rings): the message names the account with them shown escaped."""
+    sie = empty_report / "huvudbok.se"
+    F.write_sie(sie, mapping, kronor)
+    lines = _lines(sie)
+    lines = [*lines[:-1], '#KONTO 8150 "\x1b]0;pwn\x07\x1b[2JSkatter\x7f"', '#VER B 1 20250315 "Omföring"', "{",
+             "   #TRANS 8150 {} -5000.00", "   #TRANS 1930 {} 5000.00", "}", ""]
+    _write(sie, lines)
+    before = report_file(empty_report).read_bytes()
+    r = rapport("import", str(sie), "--into", NEW, cwd=empty_report)
+    assert r.exit_code == 1 and "RR810" in r.output, r.output
+    assert "konto 8150 \\u001b]0;pwn\\u0007\\u001b[2JSkatter\\u007f" in r.output, r.output
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", r.output.replace("\n", ""))
+    assert report_file(empty_report).read_bytes() == before
