@@ -154,12 +154,11 @@ def test_broken_organisation_is_reported_in_the_chosen_format(project_copy):
     assert d["code"] == "RR005" and d["file"] == "organisation.yaml"
 
 
-def test_colour_only_on_a_terminal(project_copy):
-    patch(project_copy, *MISTAKES[0][1:3])
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI")}
+def on_a_terminal(root: Path, env: dict, stderr: bool) -> tuple[int, str]:
+    """`rapport check delar-mars-2025` with stdout (and stderr) a terminal: its exit code and what it showed."""
     leader, follower = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "regionrapport.cli", "check", "delar-mars-2025"],
-                            cwd=project_copy, stdout=follower, stderr=subprocess.DEVNULL, env=env)
+                            cwd=root, stdout=follower, stderr=follower if stderr else subprocess.DEVNULL, env=env)
     os.close(follower)
     chunks = []
     while True:
@@ -172,8 +171,14 @@ def test_colour_only_on_a_terminal(project_copy):
         chunks.append(data)
     proc.wait()
     os.close(leader)
-    shown = b"".join(chunks).decode("utf-8", "replace")
-    assert proc.returncode == 1
+    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_colour_only_on_a_terminal(project_copy):
+    patch(project_copy, *MISTAKES[0][1:3])
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI")}
+    code, shown = on_a_terminal(project_copy, env, stderr=False)
+    assert code == 1
     assert "\x1b[" in shown and "RR010" in shown
     piped = subprocess.run([sys.executable, "-m", "regionrapport.cli", "check", "delar-mars-2025"],
                            cwd=project_copy, capture_output=True, text=True, env=env)
@@ -242,21 +247,6 @@ def test_control_characters_from_the_yaml_never_reach_the_terminal(project_copy)
     assert HOSTILE_KEY in d["message"] and not UNSAFE.search(r.stdout.replace("\n", ""))
     # on a terminal, the only escape sequences are the tool's own colours
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CI")}
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "regionrapport.cli", "check", "delar-mars-2025"],
-                            cwd=project_copy, stdout=follower, stderr=follower, env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            data = os.read(leader, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait()
-    os.close(leader)
-    out = b"".join(chunks).decode("utf-8")
-    assert proc.returncode == 1 and shown in out and "\x1b[31m" in out
+    code, out = on_a_terminal(project_copy, env, stderr=True)
+    assert code == 1 and shown in out and "\x1b[31m" in out
     assert not UNSAFE.search(re.sub(r"\x1b\[[0-9;]*m", "", out).replace("\r\n", ""))
