@@ -361,7 +361,8 @@ def restamp_docx(data: bytes, date: dt.date) -> bytes:
     pandoc's --sandbox hides SOURCE_DATE_EPOCH from the writer, which then dates the
     document properties 1970-01-01 and the charts it took from the media bag
     1980-01-01 (zip's first day); the build must not depend on either. The entries
-    keep their order and compression, so two builds are still byte-identical.
+    keep pandoc's order, compression and permissions (render/zipstamp.py), so two
+    builds are still byte-identical.
     """
     from .zipstamp import read_package, write_package
 
