@@ -33,4 +33,11 @@ def fill_header(text: str, values: dict[str, str]) -> str:
 
 
 def unknown_placeholders(text: str) -> list[str]:
-    return [m.group(1) for m in PLACEHOLDER.finditer(text) if m.group(1) not in KNOWN]
+    """What the header cannot fill, as written: an unknown placeholder ("{år}") and any
+    brace no known placeholder accounts for ("{ar:{ar}}", "{ar", "ar}"), which would
+    otherwise be printed as it stands."""
+    bad = ["{" + m.group(1) + "}" for m in PLACEHOLDER.finditer(text) if m.group(1) not in KNOWN]
+    rest = PLACEHOLDER.sub("", text)
+    if not bad and ("{" in rest or "}" in rest):
+        bad.append(text[text.find("{") if "{" in text else text.find("}"):][:40])
+    return bad

@@ -9,8 +9,8 @@ from .registry import rule
 def header_placeholders(report, collector):
     """A column header (`kolumner: {id: {rubrik: ...}}` in organisation.yaml or a
     report file, or a table's own `rubrik` for a column) holds a placeholder in
-    braces that the report cannot fill, e.g. `{år}` or `{perod}`. It would be
-    printed literally. Known: `{ar}` (the report year), `{fg_ar}` (the year
+    braces that the report cannot fill, e.g. `{år}` or `{perod}`, or a brace that
+    belongs to no placeholder (`{ar:{ar}}`, `{ar`). It would be printed literally. Known: `{ar}` (the report year), `{fg_ar}` (the year
     before), `{period}` (the period's name, e.g. "delår per augusti") and
     `{period_kort}` (its short name, e.g. "jan–aug").
     Fix: use one of the known placeholders, or remove the braces.
@@ -34,5 +34,5 @@ def _report(collector, smap, path, cid, text, known) -> None:
     if bad:
         collector.add(smap.diag(
             path, "RR535",
-            f"Kolumnen '{cid}': rubriken '{text}' har en okänd platshållare {', '.join('{' + b + '}' for b in bad)}.",
+            f"Kolumnen '{cid}': rubriken '{text}' har en okänd platshållare {', '.join(bad)}.",
             f"Kända platshållare: {known}."))
