@@ -134,10 +134,24 @@ def _fields_at(model_cls, loc: tuple) -> list[str]:
     return sorted({name for mc in current for name in mc.model_fields})
 
 
+def _is_tag(cur, loc: tuple, i: int) -> bool:
+    """Whether loc[i] is a union member's tag that happens to be a key of `cur` too.
+
+    A section entry's kind is told by its key (`{tabell: x, lagkrav: ...}` is the member
+    tagged 'tabell'), so pydantic's loc reads `..., 17, 'tabell', 'lagkrav'`: 'tabell' is
+    the tag, not the way down, when the next segment is a key beside it and its own value
+    is a scalar that has no keys."""
+    part = loc[i]
+    return (isinstance(cur, dict) and part in cur and i + 1 < len(loc) and not isinstance(cur[part], (dict, list))
+            and loc[i + 1] in cur)
+
+
 def _data_path(data, loc: tuple) -> tuple:
     """The part of a pydantic loc that names real keys in the data."""
     path, cur = [], data
-    for part in loc:
+    for i, part in enumerate(loc):
+        if _is_tag(cur, loc, i):
+            continue
         if isinstance(cur, dict) and part in cur:
             path.append(part)
             cur = cur[part]
@@ -196,9 +210,13 @@ def _union_points(data, loc: tuple, missing: bool) -> list[tuple]:
 
     A loc segment that names no key in the data is a union member's tag
     ('float', 'AtLeast', ...), unless it is the missing key of a 'missing' error."""
-    out, path, cur = [], [], data
+    out: list[tuple] = []
+    path: list = []
+    cur = data
     for i, part in enumerate(loc):
-        if (isinstance(cur, dict) and part in cur) or (isinstance(cur, list) and isinstance(part, int) and part < len(cur)):
+        if _is_tag(cur, loc, i):
+            out.append((tuple(path), part))
+        elif (isinstance(cur, dict) and part in cur) or (isinstance(cur, list) and isinstance(part, int) and part < len(cur)):
             path.append(part)
             cur = cur[part]
         elif i < len(loc) - 1 or not missing:
@@ -215,8 +233,9 @@ def _best_union_branches(data, errors: list) -> list[tuple]:
     items = [(e, _data_path(data, tuple(e["loc"])), _union_points(data, tuple(e["loc"]), e["type"] == "missing")) for e in errors]
     cost: dict[tuple, dict] = {}
     for e, path, points in items:
-        if points:
-            at, member = points[0]
+        # Every union on the way counts: a section entry's (told by its key) and, inside
+        # it, a value's (`lagkrav: x` or a list of them).
+        for at, member in dict(points).items():
             if e["type"] in ("value_error", "assertion_error"):
                 weight = 1  # the member's shape fitted; only its own validator objected
             elif e["type"] in ("missing", "extra_forbidden"):
@@ -226,7 +245,7 @@ def _best_union_branches(data, errors: list) -> list[tuple]:
             branch = cost.setdefault(at, {})
             branch[member] = branch.get(member, 0) + weight
     best = {at: min(branches, key=branches.__getitem__) for at, branches in cost.items()}  # ties: first member
-    return [(e, path) for e, path, points in items if not points or best[points[0][0]] == points[0][1]]
+    return [(e, path) for e, path, points in items if all(best[at] == member for at, member in dict(points).items())]
 
 
 def pydantic_diagnostics(err: ValidationError, data, smap: SourceMap, model_cls=None) -> list[Diagnostic]:  # noqa: C901 - one branch per pydantic error type
