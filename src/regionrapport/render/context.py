@@ -36,6 +36,12 @@ def escape_markdown(text: str) -> str:
     return _MD_MARKUP.sub(r"\\\1", text)
 
 
+def sentence_start(label: str) -> str:
+    """A row's label where it opens a sentence (a footnote, a comment): "varav hyrpersonal"
+    becomes "Varav hyrpersonal"; the table itself keeps the label as written."""
+    return label[:1].upper() + label[1:]
+
+
 def swedish_date(d: dt.date) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
@@ -183,13 +189,13 @@ class Context:
                 # committee's is the committee section's) under the first table, when no
                 # comment column shows it.
                 if post.fotnot:
-                    note = f"{shown_label}: {self.text(post.fotnot.strip(), inline=True)}"
+                    note = f"{sentence_start(shown_label)}: {self.text(post.fotnot.strip(), inline=True)}"
                     if note not in post_notes:
                         post_notes.append(note)
                 if (post.kommentar and not has_comment_column and p not in self.r.budget.namnder
                         and p not in self._commented and p not in self.commented_in_column()):
                     self._commented.add(p)
-                    comments.append(f"**{escape_markdown(shown_label)}.** {self.text(post.kommentar.strip())}")
+                    comments.append(f"**{escape_markdown(sentence_start(shown_label))}.** {self.text(post.kommentar.strip())}")
 
         for row in t.rader:
             if isinstance(row, str):
@@ -242,7 +248,7 @@ class Context:
                 v = self.r.ledger.get(row["post"], cid)
                 if v is None or v.avviker is None or v.computed is None:
                     continue
-                note = (f"{row['label']}, {header.lower()}: {fmt_amount(v.v)} som i den publicerade källan; "
+                note = (f"{sentence_start(row['label'])}, {header.lower()}: {fmt_amount(v.v)} som i den publicerade källan; "
                         f"delarna ger {fmt_amount(v.computed)}. {self.text(v.avviker.strip(), inline=True)}")
                 if note not in notes:
                     notes.append(note)
