@@ -200,6 +200,9 @@ def test_share_percent_rules():
     assert got["a"] == pytest.approx(2.3477, abs=1e-4)
     assert got["b"] == pytest.approx(-1.8404, abs=1e-4)
     assert got["c"] is None
+    # a cost against a larger cost (both negative): a positive share, 240 / 260 (source 000, Läkemedel)
+    costs = {"lakemedel": {"a": -240}, "budget": {"a": -260}}
+    assert share_percent(lookup(costs), "lakemedel", "budget", ["a"])["a"] == pytest.approx(92.3077, abs=1e-4)
 
 
 def test_derived_row_with_unknown_post_is_reported(project_copy):

@@ -88,3 +88,30 @@ def test_a_relation_across_columns_that_is_a_ratio(project_copy):
     row = next(line for line in md.splitlines() if line.startswith("| **Summa investeringar**"))
     cells = [c.strip() for c in row.strip().strip("|").split("|")]
     assert cells[cells.index("**63**") + 1] == "**9,1\u00a0%**"
+
+
+def test_a_cost_as_a_share_of_its_budget_is_positive(project_copy):
+    """Costs are negative in the data; their share of budget used reads as a positive share.
+
+    The Resultatanalys of the interim report (source 000, ~line 1938) prints Läkemedel
+    −240 against a budget of −260, Hyrpersonal −40 against −43 and Summa kostnader
+    −2 398 against −2 526; worked by hand: 240 / 260 = 92,31 %, 40 / 43 = 93,02 %,
+    2 398 / 2 526 = 94,93 %. Skatteintäkter 1 547 of 1 558 = 99,29 %. A cost's share
+    was printed −92,3 % when the share divided by |budget|.
+    """
+    f = project_copy / "data" / "outcomes" / "delar-mars-2025.yaml"
+    text = f.read_text(encoding="utf-8")
+    text = text.replace('  hyr_summa_fg: {rubrik: "Summa {fg_ar}"}\n',
+                        '  hyr_summa_fg: {rubrik: "Summa {fg_ar}"}\n'
+                        '  andel_av_budget: {rubrik: "Andel av budget", format: procent}\n', 1)
+    text = text.replace("relationer:\n", "relationer:\n  - andel_av_budget = utfall / budget\n", 1)
+    old = "    kolumner:\n      - utfall\n      - budget\n      - avvikelse\n      - utfall_fg_ar\n"
+    assert text.count(old) == 1
+    text = text.replace(old, "    kolumner:\n      - utfall\n      - budget\n      - andel_av_budget\n"
+                             "      - avvikelse\n      - utfall_fg_ar\n", 1)
+    f.write_text(text, encoding="utf-8")
+    md = _build(project_copy)
+    assert _cells(md, "Läkemedel")[0][:3] == ["−240", "−260", "92,3\u00a0%"]
+    assert _cells(md, "Hyrpersonal")[0][:3] == ["−40", "−43", "93,0\u00a0%"]
+    assert ["1\u00a0547", "1\u00a0558", "99,3\u00a0%"] in [c[:3] for c in _cells(md, "Skatteintäkter")]
+    assert _cells(md, "**Summa kostnader**")[0][:3] == ["**−2\u00a0398**", "**−2\u00a0526**", "**94,9\u00a0%**"]

@@ -11,7 +11,12 @@ Rules:
   when either figure is missing, the previous one is zero, or the two lie on
   opposite sides of zero (a percent change across zero means nothing). For a
   series stored negative (costs), a growing cost gives a positive change.
-- share: a / |b| × 100 per column; no value when either is missing or b is zero.
+- share: a / b × 100 per column (`share`); no value when either is missing or b is zero.
+  The two amounts are divided as stored, so like over like reads as the sources
+  print it: a cost against its budget or against a larger cost (both negative in
+  the data) is a positive share (−240 of −260 is 92,3 %), and a result against
+  revenues keeps the result's sign (−146 of 7 933 is −1,8 %). Dividing by |b|,
+  as this once did, printed a cost's share of its budget as −92,3 %.
 """
 from __future__ import annotations
 
@@ -37,12 +42,17 @@ def change_percent(value: Lookup, post: str, columns: list[str]) -> dict[str, fl
     return out
 
 
+def share(a: float, b: float) -> float | None:
+    """`a` as a percentage of `b`, both as stored (see the module's rules); None when b is zero."""
+    return None if abs(b) < EPS else 100.0 * a / b
+
+
 def share_percent(value: Lookup, part: str, whole: str, columns: Iterable[str]) -> dict[str, float | None]:
     """`part` as a percentage of `whole`, column by column."""
     out: dict[str, float | None] = {}
     for col in columns:
         a, b = value(part, col), value(whole, col)
-        out[col] = None if a is None or b is None or abs(b) < EPS else 100.0 * a / abs(b)
+        out[col] = None if a is None or b is None else share(a, b)
     return out
 
 

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..constants import EPS
+from .derived import share
 from ..numbers import largest_remainder
 
 
@@ -251,7 +252,7 @@ def metric_outcome(metric, out, ledger) -> float | None:
     if calc is not None and calc.andel is not None:
         part, whole = calc.andel
         a, b = ledger.value(part, calc.kolumn), ledger.value(whole, calc.kolumn)
-        return None if a is None or not b else 100.0 * a / abs(b)
+        return None if a is None or b is None else share(a, b)
     return out.utfall if out else None
 
 

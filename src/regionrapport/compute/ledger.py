@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from ..constants import EPS
+from .derived import share
 from ..numbers import fmt_plain
 
 BLANK = "tom"  # a "–" cell: nothing, counts as zero
@@ -411,9 +412,8 @@ class Ledger:
                 return None
             if MISSING in (a.how, b.how):
                 return MISSING
-            if abs(b.v) < EPS:
-                return None
-            return (100.0 * a.v / abs(b.v), 0.05, 1)
+            ratio = share(a.v, b.v)  # a cost against its budget: a positive share (compute/derived.py)
+            return None if ratio is None else (ratio, 0.05, 1)
         # target - sum(sign*term) = 0, solved for col
         coef = rel.coefficient
         if not coef.get(col):
