@@ -33,3 +33,62 @@ def test_a_breakdown_rows_footnote_reads_as_a_sentence(norrby_forecast):
     assert row["stil"] == "varav"  # the table keeps the label as written
     assert ("Varav försäkringsersättning efter vattenskadan: Ersättningen är beslutad av försäkringsbolaget "
             "men ännu inte utbetald.") in view["fotnoter"]
+
+
+# -- charts: the figures on the bars -----------------------------------------------------
+def _drawn_labels(view, monkeypatch):
+    """Draw `view` and return (the texts annotated on it, the value axis' limits)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.figure
+    from matplotlib.axes import Axes
+
+    from regionrapport.render import charts
+
+    seen, limits = [], []
+    annotate, tight = Axes.annotate, matplotlib.figure.Figure.tight_layout
+
+    def record(self, text, *a, **k):
+        seen.append(text)
+        return annotate(self, text, *a, **k)
+
+    def layout(fig, *a, **k):
+        ax = fig.axes[0]
+        limits.append(ax.get_xlim() if view["typ"] == "liggande" else ax.get_ylim())
+        return tight(fig, *a, **k)
+
+    monkeypatch.setattr(Axes, "annotate", record)
+    monkeypatch.setattr(matplotlib.figure.Figure, "tight_layout", layout)
+    png = charts.draw(view, ["#1f4e79", "#7f8fa0", "#c46a00"])
+    assert png.startswith(b"\x89PNG")
+    return seen, limits[0]
+
+
+def test_the_cost_chart_carries_its_figures(repo_root, monkeypatch):
+    """The cost chart of delar-mars-2025 (Resultatanalys, source 000 ~line 1938): hyrpersonal
+    61 (2024) and 40 (2025), köpt vård 169 and 183, läkemedel 239 and 240, on the bars and in
+    the alt text."""
+    from regionrapport.render.chartdata import chart_views
+
+    view = chart_views(_context(repo_root, "delar-mars-2025"))["kostnader"]
+    labels, (low, high) = _drawn_labels(view, monkeypatch)
+    assert sorted(labels) == sorted(["61", "169", "239", "40", "183", "240"])
+    assert low == 0 and high > 240
+    assert "Hyrpersonal: 2024 61, 2025 40; Köpt vård: 2024 169, 2025 183; Läkemedel: 2024 239, 2025 240" in view["alt"]
+
+
+def test_a_negative_bar_is_drawn_and_labelled_in_swedish(monkeypatch):
+    """Net costs as stored (Verksamhetens nettokostnad −1 956 against a budget of −2 098,
+    source 000 ~line 1956) and a share (4,3 %): the axis reaches below zero, and the labels
+    read as the tables print them, with the minus sign U+2212 and a decimal comma."""
+    view = {"kategorier": ["Verksamhetens nettokostnad"], "enhet": "mnkr", "typ": "staende",
+            "serier": [{"namn": "Utfall", "varden": [-1956]}, {"namn": "Budget", "varden": [-2098]}]}
+    labels, (low, high) = _drawn_labels(view, monkeypatch)
+    assert labels == ["\u22121\u00a0956", "\u22122\u00a0098"]
+    assert low <= -2098 and high >= 0
+    share = {"kategorier": ["Skatter"], "enhet": "%", "typ": "liggande",
+             "serier": [{"namn": "Förändring", "varden": [4.3]}, {"namn": "Fg år", "varden": [-2.8]}]}
+    labels, (low, high) = _drawn_labels(share, monkeypatch)
+    assert labels == ["4,3\u00a0%", "\u22122,8\u00a0%"]
+    assert low <= -2.8 and high >= 4.3

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..numbers import fmt_amount
+from ..numbers import fmt_amount, fmt_number, fmt_percent
 from .chartdata import CHART_IDS, FILE, chart_views, charts_in, series_values  # noqa: F401  (the data half, re-exported)
 
 DPI = 200
@@ -139,6 +139,17 @@ def _palette(org) -> list[str]:
     return [accent, org.farger.get("diagram2", "#7f8fa0"), org.farger.get("diagram3", "#c46a00")]
 
 
+def bar_label(v: float | None, unit: str) -> str:
+    """A bar's figure as the tables print it: whole units ("−1 956"), one decimal where the
+    value has one ("7,5"), a percentage with its sign ("4,3 %")."""
+    if v is None:
+        return "saknas"
+    decimals = 0 if abs(v - round(v)) < 0.05 else 1
+    if unit.strip().lower() in ("%", "procent"):
+        return fmt_percent(v, decimals)
+    return fmt_number(v, decimals)
+
+
 def draw(view: dict, colours: list[str]) -> bytes:
     """One chart as PNG bytes: fixed size, fixed dpi, no date or software stamp (same input, same bytes)."""
     import io
@@ -179,7 +190,10 @@ def draw(view: dict, colours: list[str]) -> bytes:
         band = 0.8
         bar = band / n
         values_all = [v for s in series for v in s["varden"] if v is not None]
-        top = max(values_all) if values_all else 1
+        # The axis spans zero and every value, a negative one too (a deviation, a net cost
+        # drawn as stored), with room for the value labels beyond each bar's end.
+        top = max([0.0, *values_all]) or (0.0 if values_all and min(values_all) < 0 else 1.0)
+        low = min([0.0, *values_all])
         for j, s in enumerate(series):
             pos = [i - band / 2 + bar * (j + 0.5) for i in range(len(cats))]
             vals = [v if v is not None else 0 for v in s["varden"]]
@@ -189,25 +203,34 @@ def draw(view: dict, colours: list[str]) -> bytes:
             else:
                 bars = ax.bar(pos, vals, width=bar * 0.92, color=colour, label=s["namn"])
             for b, v in zip(bars, s["varden"], strict=False):
-                label = fmt_amount(v) if v is not None else "saknas"
+                # Every bar carries its figure as the tables print it ("−1 956", "4,3"): the
+                # reader reads the value, not the gridlines. Beyond the bar's end, on either side of zero.
+                label = bar_label(v, view["enhet"])
+                below = v is not None and v < 0
                 if horizontal:
-                    ax.annotate(label, (b.get_width(), b.get_y() + b.get_height() / 2), xytext=(3, 0),
-                                textcoords="offset points", va="center", ha="left", fontsize=6.5, color="#262626")
+                    ax.annotate(label, (b.get_x() + b.get_width(), b.get_y() + b.get_height() / 2),
+                                xytext=(-3 if below else 3, 0), textcoords="offset points", va="center",
+                                ha="right" if below else "left", fontsize=6.5, color="#262626")
                 else:
-                    ax.annotate(label, (b.get_x() + b.get_width() / 2, b.get_height()), xytext=(0, 2),
-                                textcoords="offset points", va="bottom", ha="center", fontsize=7, color="#262626")
+                    ax.annotate(label, (b.get_x() + b.get_width() / 2, b.get_y() + b.get_height()),
+                                xytext=(0, -2 if below else 2), textcoords="offset points",
+                                va="top" if below else "bottom", ha="center", fontsize=7, color="#262626")
         fmt = FuncFormatter(lambda x, _: fmt_amount(x))
         if horizontal:
             ax.set_yticks(range(len(cats)), labels)
             ax.invert_yaxis()
             ax.xaxis.set_major_formatter(fmt)
-            ax.set_xlim(0, top * 1.12)
+            ax.set_xlim(low * 1.15, top * 1.12)
+            if low < 0:
+                ax.axvline(0, color="#8c8c8c", linewidth=0.6)
             ax.set_xlabel(view["enhet"])
             ax.grid(axis="x", color="#e0e0e0", linewidth=0.5)
         else:
             ax.set_xticks(range(len(cats)), cats)
             ax.yaxis.set_major_formatter(fmt)
-            ax.set_ylim(0, top * 1.15)
+            ax.set_ylim(low * 1.15, top * 1.15)
+            if low < 0:
+                ax.axhline(0, color="#8c8c8c", linewidth=0.6)
             ax.set_ylabel(view["enhet"])
             ax.grid(axis="y", color="#e0e0e0", linewidth=0.5)
         ax.set_axisbelow(True)
