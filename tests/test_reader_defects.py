@@ -92,3 +92,32 @@ def test_a_negative_bar_is_drawn_and_labelled_in_swedish(monkeypatch):
     labels, (low, high) = _drawn_labels(share, monkeypatch)
     assert labels == ["4,3\u00a0%", "\u22122,8\u00a0%"]
     assert low <= -2.8 and high >= 4.3
+
+
+# -- a target in a narrow column -----------------------------------------------------------
+def test_a_target_is_never_broken_after_hogst(repo_root):
+    """Sjövalla's Väntetid till särskilt boende has `mal: {hogst: 60}` in dagar
+    (examples/sjovalla-kommun/data/budget/budget-2026.yaml): the Mål column prints
+    "högst 60 dagar" as one unbreakable piece, and the column is measured to hold it."""
+    from regionrapport.render.markdown import measure_columns
+
+    ctx = _context(repo_root / "examples" / "sjovalla-kommun", "tertial2-2026")
+    metric = next(m for v in ctx.goal_views().values() if isinstance(v, dict) for m in _metrics(v)
+                  if m.get("namn") == "Väntetid till särskilt boende")
+    assert metric["mal"] == "högst\u00a060\u00a0dagar"
+    _longest, word = measure_columns(["Mätetal", "Mål 2026"], [["Väntetid till särskilt boende", metric["mal"]]])
+    assert word[1] == len("högst 60 dagar")
+
+
+def _metrics(view):
+    """Every metric dict under a goal view, however deep (areas, goals, metrics)."""
+    out, stack = [], [view]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            if "namn" in v and "mal" in v and "status" in v:
+                out.append(v)
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return out

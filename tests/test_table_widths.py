@@ -158,3 +158,19 @@ def test_markdown_it_does_not_read_is_left_to_the_filter(cell, tmp_path):
 
 def test_one_column_table_gets_no_div():
     assert MARKER_CLASS not in pipe_table(["Uppdrag"], [["Ett"]], [False])
+
+
+def test_an_empty_text_column_gives_its_room_to_the_label(tmp_path):
+    """Sjövalla's Minskad klimatpåverkan: one metric, no analysis. The goal table's given
+    widths (28 for Mätetal, 36 for Analys, perspektiv.md.j2) left an empty Analys a third of
+    the table while "Energianvändning i kommunens lokaler" wrapped a word a line: the empty
+    column keeps what its header needs, the label column gets the rest."""
+    headers = ["Mätetal", "T2 2025", "Mål 2026", "T2 2026", "Bedömning", "Analys"]
+    row = ["Energianvändning i kommunens lokaler", "131\u00a0kWh/m²", "högst\u00a0120\u00a0kWh/m²",
+           "126\u00a0kWh/m²", "[◐ Delvis uppnått]{.status-gul}", ""]
+    md = pipe_table(headers, [row], [False, True, True, True, False, False], [28, 9, 9, 9, 19, 36])
+    typ = _convert(md, "typst", tmp_path, "w")
+    widths = [float(x.strip().rstrip("%")) for x in _widths(typ, "typst")[0].split(",")]
+    assert widths[5] < 10  # "Analys" and padding, not a third of the page
+    assert widths[0] > 30  # the label: 36 characters on one line at 8.5 pt
+    assert widths[2] >= 100 * (len("högst 120 kWh/m²") + 1 + 2) / 105 - 0.5  # the whole target, unbroken

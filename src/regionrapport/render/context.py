@@ -51,10 +51,11 @@ def fmt_target(target, unit: str) -> str:
         return ""
     if isinstance(target, (int, float)):
         return fmt_metric(target, unit)
+    # "högst 60 dagar" is one figure to the reader: never broken after "högst" (no-break space)
     if hasattr(target, "minst"):
-        return "minst " + fmt_metric(target.minst, unit)
+        return "minst\u00a0" + fmt_metric(target.minst, unit)
     if hasattr(target, "hogst"):
-        return "högst " + fmt_metric(target.hogst, unit)
+        return "högst\u00a0" + fmt_metric(target.hogst, unit)
     if hasattr(target, "intervall"):
         return f"{fmt_metric(target.intervall[0], unit)}–{fmt_metric(target.intervall[1], unit)}"
     return {"trend": "trend i önskad riktning", "budget": "inte överstiga budget"}[target.typ]

@@ -154,7 +154,7 @@ def _longest_word(text: str) -> int:
     return max(map(len, _LUA_SPACE.split(text.replace("\u00ad", " "))))
 
 
-_FIGURE = re.compile("^\\(?[\u2212+-]?[0-9]")
+_FIGURE = re.compile("^(?:(?:minst|högst)\u00a0)?\\(?[\u2212+-]?[0-9]")  # a target's minst/högst is tied to it
 
 
 def _longest_figure(text: str) -> int:

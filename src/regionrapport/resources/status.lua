@@ -276,7 +276,9 @@ end
 -- A figure with its unit ("2 080 kr/invånare", tied by no-break spaces) is never
 -- broken (BoxFigure below): the widest one counts in full, and a unit per something
 -- one character more ("kWh/m²" is wider than the average).
+-- A target's "minst"/"högst" is tied to its figure (context.py: "högst 60 dagar" reads as one).
 local function is_figure(w)
+  w = w:gsub("^minst\u{A0}", ""):gsub("^högst\u{A0}", "")
   return w:find("\u{A0}") ~= nil and w:gsub("^%(", ""):gsub("^\u{2212}", ""):gsub("^[+%-]", ""):match("^%d") ~= nil
 end
 
@@ -376,8 +378,57 @@ local function widen_narrow(specs, longest, word, ncols)
     need[i] = (word[i] + PAD) / LINE
     if w[i] < need[i] then deficit = deficit + need[i] - w[i] end
   end
-  if deficit == 0 then return false end
   local function is_text(i) return longest[i] > 30 end
+  -- A short column (figures, or a comment column left empty) needs no more than its
+  -- longest entry: what it was given beyond that is slack, spent first on the narrow
+  -- columns and then on the running-text columns, so that an empty "Analys" does not
+  -- keep a third of the table while "Mätetal" wraps a word a line.
+  local slack, texts = {}, 0
+  for i = 1, ncols do
+    slack[i] = 0
+    if is_text(i) then
+      texts = texts + w[i]
+    elseif w[i] > need[i] then
+      slack[i] = math.max(0, w[i] - math.max(need[i], (longest[i] + PAD) / LINE))
+    end
+  end
+  local changed = false
+  local function spend_slack(amount)  -- take `amount` of the slack, evenly in proportion
+    local total = 0
+    for i = 1, ncols do total = total + slack[i] end
+    if total <= 0 then return 0 end
+    local got = math.min(amount, total)
+    for i = 1, ncols do
+      local part = slack[i] * got / total
+      w[i], slack[i] = w[i] - part, slack[i] - part
+    end
+    changed = true
+    return got
+  end
+  if deficit > 0 then
+    local got = spend_slack(deficit)
+    for i = 1, ncols do
+      if w[i] < need[i] and got > 0 then
+        local part = (need[i] - w[i]) * math.min(1, got / deficit)
+        w[i] = w[i] + part
+      end
+    end
+    deficit = 0
+    for i = 1, ncols do
+      if w[i] < need[i] then deficit = deficit + need[i] - w[i] end
+    end
+  end
+  if texts > 0 then  -- what slack is left goes to the text columns, in proportion to their width
+    local before = texts
+    local extra = spend_slack(math.huge)
+    for i = 1, ncols do
+      if is_text(i) then w[i] = w[i] + extra * w[i] / before end
+    end
+  end
+  if deficit <= 0 then
+    for i = 1, ncols do specs[i][2] = w[i] end
+    return changed
+  end
   local function floor(i) return is_text(i) and math.max(need[i], TEXT_FLOOR) or need[i] end
   local function donors(only_text)
     local spare = 0
@@ -388,7 +439,10 @@ local function widen_narrow(specs, longest, word, ncols)
   end
   local only_text = donors(true) > 0
   local spare = donors(only_text)
-  if spare <= 0 then return false end
+  if spare <= 0 then
+    if changed then for i = 1, ncols do specs[i][2] = w[i] end end
+    return changed
+  end
   local give = math.min(1, spare / deficit)   -- share of each column's shortfall that can be met
   local take = math.min(1, deficit / spare)   -- share of each donor's spare that is taken
   for i = 1, ncols do
