@@ -121,3 +121,28 @@ def _metrics(view):
         elif isinstance(v, list):
             stack.extend(v)
     return out
+
+
+# -- HTML: status symbols and words --------------------------------------------------------
+def test_html_status_symbol_has_one_font_and_the_word_wraps(tmp_path):
+    """◐ came from a fallback font (Arial has none) or as Liberation's hairline half, small
+    beside ● and ○; and a status never wrapped ("Delvis tillfredsställande" widened its
+    column past the page). The symbol gets a span of its own, set in one symbol-complete
+    font; the word wraps, the symbol tied to it."""
+    import subprocess
+
+    from regionrapport.render import pandoc as P
+
+    src = tmp_path / "s.md"
+    src.write_text("| Mätetal | Status |\n|---|---|\n| A | [◐ Delvis tillfredsställande]{.status-gul} |\n"
+                   "| B | [● Målet uppfyllt]{.status-gron} |\n", encoding="utf-8")
+    html = subprocess.run([P.pandoc_path(), str(src), "-f", P.READER, "-t", "html", "--wrap=none", "--lua-filter",
+                           str(P.RESOURCES / "status.lua")], check=True, capture_output=True, text=True).stdout
+    assert '<span class="status-gul"><span class="rr-symbol">◐</span>\u00a0Delvis tillfredsställande</span>' in html
+    assert '<span class="status-gron"><span class="rr-symbol">●</span>\u00a0Målet uppfyllt</span>' in html
+    css = (P.RESOURCES / "rapport.css").read_text(encoding="utf-8")
+    status_rule = next(line for line in css.splitlines() if line.startswith('[class^="status-"]'))
+    assert "nowrap" not in status_rule
+    symbol_rule = css[css.index(".rr-symbol {"):]
+    symbol_rule = symbol_rule[:symbol_rule.index("}")]
+    assert symbol_rule.index('"DejaVu Sans"') < symbol_rule.index('"Liberation Sans"')  # Liberation's ◐ is a hairline

@@ -232,7 +232,15 @@ function Span(el)
         el.attributes["custom-style"] = "Status " .. key
         return el
       elseif FORMAT:match("html") then
-        return el  -- the stylesheet colours it (render/html.py); the word and symbol are the text
+        -- The stylesheet colours it (render/html.py); the word and symbol are the text. The
+        -- symbol gets a span of its own, set in one font that has ● ◐ ○ alike (rapport.css:
+        -- a browser without the house font took ◐ alone from a fallback font, smaller).
+        local c = el.content
+        if #c >= 2 and c[1].t == "Str" and chars(c[1].text) <= 2 and c[1].text:match("^[\u{2013}\u{25A0}-\u{25FF}]") then
+          c[1] = pandoc.Span({ c[1] }, { class = "rr-symbol" })
+          el.content = c
+        end
+        return el
       elseif FORMAT == "typst" then
         local colour = colours[key] or "#000000"
         local out = { pandoc.RawInline("typst", '#text(fill: rgb("' .. colour .. '"), weight: "bold", hyphenate: false)[') }
