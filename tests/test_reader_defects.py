@@ -146,3 +146,18 @@ def test_html_status_symbol_has_one_font_and_the_word_wraps(tmp_path):
     symbol_rule = css[css.index(".rr-symbol {"):]
     symbol_rule = symbol_rule[:symbol_rule.index("}")]
     assert symbol_rule.index('"DejaVu Sans"') < symbol_rule.index('"Liberation Sans"')  # Liberation's ◐ is a hairline
+
+
+# -- the PDF: no half-empty page under a short table ---------------------------------------
+def test_the_second_goal_table_follows_the_first_on_its_page(built_report):
+    """delar-mars-2025, Hälso- och sjukvård samt tandvård: Tabell 3 (one metric) and Tabell 4
+    (six metrics, kept whole as every table of up to 15 rows). Tabell 4 once did not fit under
+    Tabell 3 and left half of page 4 empty: its text columns wrapped a word a line while the
+    short columns kept width they did not use (status.lua, widen_narrow)."""
+    import pypdf
+
+    pages = [p.extract_text() for p in pypdf.PdfReader(str(built_report["pdf"])).pages]
+    at = {n: next(i for i, t in enumerate(pages) if f"Tabell {n}:" in t) for n in (3, 4)}
+    assert at[3] == at[4], at
+    # kept whole: the table's last metric is on the same page as its caption
+    assert pages[at[4]].rstrip().rsplit("\n", 1)[0].endswith("över målnivån.")  # its last row's comment
