@@ -141,7 +141,7 @@ def test_kronoberg_caption_in_percent_is_not_repeated(repo_root, tmp_path):
 
 def test_post_footnote_and_commentary_are_shown(forecast):
     md = _md(forecast)
-    assert ("varav försäkringsersättning efter vattenskadan: Ersättningen är beslutad av försäkringsbolaget "
+    assert ("Varav försäkringsersättning efter vattenskadan: Ersättningen är beslutad av försäkringsbolaget "
             "men ännu inte utbetald.") in md
     # the commentary of a post that is no committee, under the table that shows it
     assert "**Finansnetto.** Finansnettot blir bättre än budgeterat" in md
