@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ..constants import EPS
-from .derived import share
 from ..numbers import largest_remainder
 
 
@@ -252,7 +251,9 @@ def metric_outcome(metric, out, ledger) -> float | None:
     if calc is not None and calc.andel is not None:
         part, whole = calc.andel
         a, b = ledger.value(part, calc.kolumn), ledger.value(whole, calc.kolumn)
-        return None if a is None or b is None else share(a, b)
+        # a / b as stored (compute/derived.py: a cost against a cost is positive); a whole of
+        # almost zero is computed, not hidden, so that RR780 refuses the absurd share it gives
+        return None if a is None or not b else 100.0 * a / b
     return out.utfall if out else None
 
 
