@@ -1,8 +1,8 @@
 """The import budget: what each fast path of `rapport` may not import.
 
 Heavy libraries are imported lazily, on the paths that use them: matplotlib
-(340–560 ms) only to draw charts, pandoc's wrapper and typst only to convert,
-and a remembered check or an up-to-date build not even YAML, pydantic or Jinja.
+(340–560 ms) only to draw charts, pandoc's wrapper, typst and pikepdf (the PDF's row
+headers) only to convert, and a remembered check or an up-to-date build not even YAML, pydantic or Jinja.
 One table, each row a command run in a fresh interpreter through the console
 script's own path (cli.entry); this is the one place in the tests that looks at
 sys.modules.
@@ -13,7 +13,7 @@ import pytest
 
 from cliprobe import fresh_run
 
-RENDERING = {"matplotlib", "pypandoc", "typst"}
+RENDERING = {"matplotlib", "pypandoc", "typst", "pikepdf"}
 LOADING = {"yaml", "pydantic", "pydantic_core", "jinja2"}
 # `rapport import` and its Excel reader: never on the checking path.
 IMPORTING = {"openpyxl", "regionrapport.importing", "regionrapport.commands.import_", "regionrapport.model.mapping"}

@@ -186,3 +186,206 @@ def test_every_table_has_a_header_row_of_column_headers(built_report, norrby_pdf
         for td in _cells(body, ("/TD",)):
             headers = [a.get_object().get("/Headers") for a in td["/A"] if a.get_object().get("/O") == "/Table"]
             assert headers and list(headers[0]), "a data cell that names no column header"
+
+
+# -- row headers: the first column labels its row (render/pdftags.py) --------------------------
+def _table_attrs(cell) -> dict:
+    (attrs,) = [a.get_object() for a in cell["/A"] if a.get_object().get("/O") == "/Table"]
+    return attrs
+
+
+class _Texts:
+    """The text of structure elements: each marked-content sequence's text, page by page (pypdf
+    reads a page's content stream; only the pages asked for are read)."""
+
+    def __init__(self, pdf: Path):
+        import pypdf
+
+        self.reader = pypdf.PdfReader(str(pdf))
+        self.page_no = {p.indirect_reference.idnum: i for i, p in enumerate(self.reader.pages)}
+        self.pages: dict[int, dict[int, str]] = {}
+
+    def _page(self, no: int) -> dict[int, str]:
+        if no not in self.pages:
+            texts: dict[int, str] = {}
+            stack: list = []
+
+            def before(op, args, cm, tm):
+                if op == b"BDC":
+                    props = args[1].get_object() if len(args) > 1 else None
+                    stack.append(props.get("/MCID") if hasattr(props, "get") else None)
+                elif op == b"BMC":
+                    stack.append(None)
+                elif op == b"EMC" and stack:
+                    stack.pop()
+
+            def text(t, cm, tm, font, size):
+                mcid = next((m for m in reversed(stack) if m is not None), None)
+                if mcid is not None:
+                    texts[mcid] = texts.get(mcid, "") + t
+
+            self.reader.pages[no].extract_text(visitor_operand_before=before, visitor_text=text)
+            self.pages[no] = texts
+        return self.pages[no]
+
+    def __call__(self, elem, page=None) -> str:
+        """The element's text, whitespace and hyphenation as one space, − as -."""
+        elem = elem.get_object()
+        page = elem.get("/Pg", page)
+        kids = elem.get("/K", [])
+        out = []
+        for kid in (kids if isinstance(kids, list) else [kids]):
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, int):
+                out.append(self._page(self.page_no[page.idnum])[kid] if page is not None else "")
+            elif "/MCID" in kid:
+                out.append(self._page(self.page_no[kid.get("/Pg", page).idnum])[kid["/MCID"]])
+            elif "/S" in kid:
+                out.append(self(kid, page))
+        return " ".join(" ".join(out).replace("\xa0", " ").replace("−", "-").split())
+
+
+def _name_tree(node, found: dict) -> dict:
+    """A name tree's entries (its /Names, in its /Kids too) as {name: the object's reference}."""
+    node = node.get_object()
+    names = node.get("/Names", [])
+    found.update({str(k): v for k, v in zip(names[::2], names[1::2], strict=True)})
+    for kid in node.get("/Kids", []):
+        _name_tree(kid, found)
+    return found
+
+
+def _caption_table(pdf: Path, caption: str):
+    texts = _Texts(pdf)
+    root = texts.reader.trailer["/Root"]
+    for t in [e for e in _elements(root["/StructTreeRoot"], []) if e["/S"] == "/Table"]:
+        caps = [k.get_object() for k in t["/K"] if k.get_object().get("/S") == "/Caption"]
+        if caps and texts(caps[0]).split(": ", 1)[-1] == caption:  # after "Tabell 18 :"
+            return t, texts
+    raise AssertionError(f"no table captioned {caption!r}")
+
+
+def _grid(table, part: str) -> list[list]:
+    section = next(e for e in _elements(table["/K"], []) if e["/S"] == part)
+    return [[c.get_object() for c in tr["/K"] if c.get_object()["/S"] in ("/TH", "/TD")]
+            for tr in (k.get_object() for k in section["/K"]) if tr["/S"] == "/TR"]
+
+
+def test_committee_names_are_row_headers_named_by_every_figure_of_their_row(built_report):
+    """"Resultat per nämnd": the committee is the row's header, so a figure is announced with
+    both its column and its committee. The figures are the interim report's (shared/sources
+    000, "Resultat per nämnd": Hälso- och sjukvårdsnämnd, utfall −1 353, prognos helår −68)."""
+    table, text = _caption_table(built_report["pdf"], "Resultat per nämnd (mnkr)")
+    (head,) = _grid(table, "/THead")
+    columns = [text(th) for th in head]
+    # the last header is hyphenated on the page: "Prognos-" / "avvikelse"
+    assert columns[:2] == ["mnkr", "Utfall"] and columns[-1].replace(" - ", "") == "Prognosavvikelse", columns
+    col_id = [str(th["/ID"]) for th in head]
+    body = _grid(table, "/TBody")
+    row = next(r for r in body if text(r[0]) == "Hälso- och sjukvårdsnämnd")
+    th = row[0]
+    assert th["/S"] == "/TH"
+    assert _table_attrs(th)["/Scope"] == "/Row"
+    row_id = str(th["/ID"])
+    id_tree = _name_tree(text.reader.trailer["/Root"]["/StructTreeRoot"]["/IDTree"], {})
+    assert id_tree[row_id] == th.indirect_reference, "the row header's ID does not name it in the IDTree"
+    assert id_tree[col_id[1]] == head[1].indirect_reference  # typst's own IDs are still there
+    for column, figure in ((1, "-1 353"), (len(head) - 1, "-68")):
+        cell = row[column]
+        assert (cell["/S"], text(cell)) == ("/TD", figure)
+        assert [str(h) for h in _table_attrs(cell)["/Headers"]] == [col_id[column], row_id]
+    # every body row of the table has its own row header
+    assert [r[0]["/S"] for r in body] == ["/TH"] * len(body)
+    assert len({str(r[0]["/ID"]) for r in body}) == len(body)
+
+
+def _typst_pdf(tmp_path: Path, body: str) -> bytes:
+    import typst
+
+    src = tmp_path / "t.typ"
+    src.write_text('#set document(title: "Prov")\n#set text(lang: "sv")\n' + body, encoding="utf-8")
+    return typst.compile(str(src), root=str(tmp_path), pdf_standards=["ua-1"], timestamp=0)
+
+
+FIGURES_FIRST = """#table(
+    columns: (50%, 50%),
+    align: (right,right,),
+    table.header([År], [mnkr],),
+    [2024], [12],
+    [2025], [14],
+  )
+"""
+LABELS_FIRST = """#table(
+    columns: (50%, 50%),
+    align: (auto,right,),
+    table.header([Nämnd], [mnkr],),
+    [Kulturnämnd], [−18],
+    [Trafiknämnd], [−79],
+  )
+"""
+
+
+def _cells_of(pdf: bytes, tmp_path: Path) -> list[list[tuple[str, str, list[str]]]]:
+    """Per table, its body cells as (type, ID, headers)."""
+    path = tmp_path / "x.pdf"
+    path.write_bytes(pdf)
+    out = []
+    for t in _tables(path):
+        out.append([(c["/S"], str(c.get("/ID", "")), [str(h) for h in _table_attrs(c).get("/Headers", [])])
+                    for row in _grid(t, "/TBody") for c in row])
+    return out
+
+
+def test_a_table_whose_first_column_holds_figures_is_left_alone(tmp_path):
+    """Only a first column of labels is a row header (as the DOCX's "First column"); a table
+    whose first column holds figures keeps its data cells, in a PDF that still conforms."""
+    from regionrapport.render.pdftags import add_row_headers
+
+    src = FIGURES_FIRST + "\n" + LABELS_FIRST
+    before = _typst_pdf(tmp_path, src)
+    after = add_row_headers(before, src)
+    figures, labels = _cells_of(after, tmp_path)
+    assert figures == _cells_of(before, tmp_path)[0]
+    assert [kind for kind, _, _ in figures] == ["/TD"] * 4
+    assert [kind for kind, _, _ in labels] == ["/TH", "/TD", "/TH", "/TD"]
+    for th, td in (labels[0:2], labels[2:4]):  # the figure names its column's header, then its row's
+        assert th[1] and td[2][1:] == [th[1]] and len(td[2]) == 2, (th, td)
+    (tmp_path / "after.pdf").write_bytes(after)
+    assert pdfua_failures(tmp_path / "after.pdf") == []
+    # a document with only the first kind is not rewritten at all
+    only = _typst_pdf(tmp_path, FIGURES_FIRST)
+    assert add_row_headers(only, FIGURES_FIRST) is only
+
+
+def test_a_source_that_does_not_match_the_pdf_leaves_it_as_typst_wrote_it(tmp_path):
+    """The tables are paired by order with the typst source; where the counts or widths differ
+    (a template that makes tables of its own), nothing is guessed."""
+    from regionrapport.render.pdftags import add_row_headers
+
+    pdf = _typst_pdf(tmp_path, LABELS_FIRST)
+    assert add_row_headers(pdf, LABELS_FIRST + LABELS_FIRST) is pdf  # two tables named, one in the PDF
+    wider = LABELS_FIRST.replace("columns: (50%, 50%)", "columns: (40%, 30%, 30%)")
+    assert add_row_headers(pdf, wider) is pdf  # three columns named, two in the PDF
+
+
+@pytest.mark.parametrize("which", ["main", "norrby"])
+def test_every_header_a_cell_names_is_a_header_cell_of_its_table(built_report, norrby_pdf, which):
+    """Every ID in a cell's /Headers resolves, through the IDTree, to a TH of the same table
+    (the validator does not check this: a cell naming an ID that no element has passes it),
+    and every body row of these examples' tables starts with its row header."""
+    import pypdf
+
+    pdf = built_report["pdf"] if which == "main" else norrby_pdf
+    root = pypdf.PdfReader(str(pdf)).trailer["/Root"]
+    ids = _name_tree(root["/StructTreeRoot"]["/IDTree"], {})
+    tables = [e for e in _elements(root["/StructTreeRoot"], []) if e["/S"] == "/Table"]
+    row_headers = 0
+    for t in tables:
+        ths = {c.indirect_reference for c in _cells(t, ("/TH",))}
+        for row in _grid(t, "/TBody"):
+            assert row[0]["/S"] == "/TH" and _table_attrs(row[0])["/Scope"] == "/Row", "a row without its header"
+            row_headers += 1
+            for cell in row:
+                for name in _table_attrs(cell).get("/Headers", []):
+                    assert ids.get(str(name)) in ths, f"{name} names no header cell of its table"
+    assert row_headers >= (300 if which == "main" else 40)

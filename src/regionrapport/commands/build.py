@@ -159,7 +159,13 @@ def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambd
             if overlap:
                 P.finish(typst_proc, "typst")
             files["pdf"] = tmp / "rapport.pdf"
-            files["pdf"].write_bytes(P.compile_pdf(typ, date, tmp))
+            # Row headers into typst's structure tree (render/pdftags.py), while the DOCX may still be written;
+            # pikepdf is imported beside the compile.
+            from ..render import pdftags
+
+            pdftags.preload()
+            pdf = P.compile_pdf(typ, date, tmp)
+            files["pdf"].write_bytes(pdftags.add_row_headers(pdf, typ.read_text(encoding="utf-8")))
         if overlap:
             for proc, what in procs:
                 if what != "typst":
