@@ -113,15 +113,16 @@ def _table_attrs(cell) -> Any:
 
 def _plan(table, columns: int, row_heads: bool) -> list[tuple[Any, Any, list]] | None:
     """(first cell, its table attributes, the other cells' attributes) per body row; None
-    where the table is not the source's (its header row has another width), empty where it
+    where the table is not the source's (its first row has another width), empty where it
     has no row headers or is not a plain grid (a span, a cell without table attributes)."""
-    head = _rows(table, "/THead")
-    if len(head) != 1 or len(head[0]) != columns:
+    body = _rows(table, "/TBody")
+    first = (_rows(table, "/THead") + body)[:1]
+    if not first or len(first[0]) != columns:
         return None
     plan: list[tuple[Any, Any, list]] = []
     if not row_heads:
         return plan
-    for row in _rows(table, "/TBody"):
+    for row in body:
         if len(row) != columns or row[0][1] != "/TD":
             return []
         attrs = [_table_attrs(c) for c, _ in row]
