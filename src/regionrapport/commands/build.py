@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,7 +124,10 @@ def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambd
 
     pandoc's typst writer only names the chart files, so it starts first and (with a
     second slot) runs while Python draws the charts; the DOCX (which embeds them) and
-    the typst compile (which reads them) start once they are there.
+    the typst compile (which reads them) start once they are there. typst compiles with
+    the GIL released, so with a second slot the DOCX is finished (restamp_docx: its
+    settings, rows and fonts) in a thread beside the compile, and pikepdf is imported in
+    another; after the compile only the PDF's row headers (render/pdftags.py) remain.
     """
     from ..render import pandoc as P
 
@@ -133,6 +137,7 @@ def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambd
     both = "docx" in formats and "pdf" in formats
     overlap = both and (slots is None or slots.try_acquire())
     procs = []
+    docx_beside: _Beside | None = None
     try:
         if "pdf" in formats:
             typ = tmp / "rapport.typ"
@@ -156,24 +161,44 @@ def _convert(project, report, formats, tmp: Path, files: dict, draw_charts=lambd
             if not overlap:
                 P.finish(procs[-1][0], "docx")
         if "pdf" in formats:
-            if overlap:
-                P.finish(typst_proc, "typst")
-            files["pdf"] = tmp / "rapport.pdf"
-            # Row headers into typst's structure tree (render/pdftags.py), while the DOCX may still be written;
-            # pikepdf is imported beside the compile.
             from ..render import pdftags
 
+            if overlap:
+                P.finish(typst_proc, "typst")
+                docx_beside = _Beside(P.finish, procs[-1][0], "docx") if "docx" in formats else None
+            files["pdf"] = tmp / "rapport.pdf"
             pdftags.preload()
             pdf = P.compile_pdf(typ, date, tmp)
             files["pdf"].write_bytes(pdftags.add_row_headers(pdf, typ.read_text(encoding="utf-8")))
-        if overlap:
-            for proc, what in procs:
-                if what != "typst":
-                    P.finish(proc, what)
+        if docx_beside is not None:
+            docx_beside.result()
     finally:
         for proc, _ in procs:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+        if docx_beside is not None:
+            docx_beside.join()  # nothing of it writes into the scratch folder once this returns
         if overlap and slots is not None:
             slots.release()
+
+
+class _Beside(threading.Thread):
+    """A call run in a thread beside the main one; result() waits and raises what it raised."""
+
+    def __init__(self, fn, *args) -> None:
+        super().__init__(name=getattr(fn, "__name__", "beside"), daemon=True)
+        self.fn, self.args = fn, args
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.fn(*self.args)
+        except BaseException as e:  # noqa: BLE001 - handed to the main thread by result()
+            self.error = e
+
+    def result(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
