@@ -229,7 +229,7 @@ class _Texts:
         return self.pages[no]
 
     def __call__(self, elem, page=None) -> str:
-        """The element's text, whitespace and hyphenation as one space, − as -."""
+        """The element's text, its whitespace as one space, − as -."""
         elem = elem.get_object()
         page = elem.get("/Pg", page)
         kids = elem.get("/K", [])
