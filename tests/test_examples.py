@@ -90,6 +90,23 @@ def test_docx_and_pdf(norrby):
     assert "Region Norrby" in text and "Tertialrapport 2 2025" in text
 
 
+def test_committee_headings_stay_with_their_text_in_the_pdf(norrby, md):
+    # "### Kultur- och utvecklingsnämnden (KUN)", its one italic line ("Periodavvikelse 3 mkr, ...")
+    # and then its text: the heading stuck only to the italic line, so both ended page 4 and the
+    # text began page 5. A heading is on the page where the first words of its text are.
+    import re
+
+    import pypdf
+
+    pages = [" ".join(p.extract_text().split()) for p in pypdf.PdfReader(str(norrby["pdf"])).pages]
+    found = re.findall(r"^### (.+)\n\n\*[^*\n]+\*\n\n(\S+ \S+ \S+)", md.replace("\u00a0", " "), flags=re.M)
+    assert len(found) == 4, found  # HVN, TMN, KUN, RS
+    for heading, words in found:
+        on = [i + 1 for i, text in enumerate(pages) if heading in text]
+        text_on = [i + 1 for i, text in enumerate(pages) if words in text]
+        assert len(on) == 1 and on == text_on[:1], (heading, on, words, text_on)
+
+
 def _amount(cell: str) -> int:
     return int(cell.replace("\u2212", "-").replace("\u00a0", "").replace(" ", ""))
 

@@ -588,8 +588,12 @@ end
 -- could end a page and the table start the next. Up to INTRO_PARAS paragraphs of at
 -- most INTRO_CHARS characters in all, between a heading and a table (kept or not),
 -- are set in a sticky block; a longer introduction may still part from its table.
+-- The heading sticks only to the block after it: a one-line paragraph there (of at most
+-- LEAD_CHARS characters: a line of 10 pt text holds about 95) would end a page with the
+-- heading while its text started the next, so it is made sticky too (typst chains them).
 local INTRO_PARAS = 3
 local INTRO_CHARS = 900
+local LEAD_CHARS = 100
 
 local function is_table(b)
   return b ~= nil and (b.t == "Table" or (b.t == "RawBlock" and b.text == KEEP_OPEN)
@@ -614,6 +618,12 @@ local function StickIntro(blocks)
         for k = i, j - 1 do out:insert(blocks[k]) end
         out:insert(pandoc.RawBlock("typst", "]"))
         i, changed = j, true
+      elseif j > i and blocks[i + 1] ~= nil and chars(stringify(blocks[i])) <= LEAD_CHARS then
+        -- a one-line lead ("Periodavvikelse 3 mkr, ...") stays with the text after it
+        out:insert(pandoc.RawBlock("typst", "#block(sticky: true)["))
+        out:insert(blocks[i])
+        out:insert(pandoc.RawBlock("typst", "]"))
+        i, changed = i + 1, true
       end
     end
   end
