@@ -109,6 +109,19 @@ def test_a_target_is_never_broken_after_hogst(repo_root):
     assert word[1] == len("högst 60 dagar")
 
 
+def test_a_metric_whose_name_states_its_unit_prints_bare_figures(repo_root):
+    """The interim report's Ekonomi table (source 000, lines 1419-1424) prints "Genomsnittlig
+    likviditet (mnkr)" with "1 924  1 505  1 590  500": the unit is in the name, not repeated in
+    each cell, where it cost the comment column its width. A percentage keeps its sign
+    ("30,3 %"), and running text keeps the unit (the goal's own text says "1 924 mnkr")."""
+    ctx = _context(repo_root, "delar-mars-2025")
+    metrics = {m["namn"]: m for v in ctx.goal_views().values() if isinstance(v, dict) for m in _metrics(v)}
+    liq = metrics["Genomsnittlig likviditet (mnkr)"]
+    assert (liq["utfall"], liq["historik"][2024], liq["historik"][2023], liq["mal"]) == (
+        "1\u00a0924", "1\u00a0505", "1\u00a0590", "500")
+    assert metrics["Soliditet (%)"]["utfall"] == "30,3\u00a0%"
+
+
 def _metrics(view):
     """Every metric dict under a goal view, however deep (areas, goals, metrics)."""
     out, stack = [], [view]

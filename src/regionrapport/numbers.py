@@ -78,8 +78,16 @@ def fmt_plain(x: float) -> str:
 BARE_UNITS = ("antal",)
 
 
-def fmt_metric(value, unit: str) -> str:
-    """A metric's figure with its unit as written (kWh/m², kr/invånare); '' for none."""
+def unit_in_name(name: str, unit: str) -> bool:
+    """Whether a metric's name already states its unit, "Genomsnittlig likviditet (mnkr)": a
+    table then prints the bare figure in its cells, as the printed reports do ("1 924", not
+    "1 924 mnkr"). A percentage keeps its sign ("30,3 %"): that is how the figure is written."""
+    return unit not in ("procent", "%", "") and f"({unit})" in name
+
+
+def fmt_metric(value, unit: str, bare: bool = False) -> str:
+    """A metric's figure with its unit as written (kWh/m², kr/invånare); '' for none.
+    `bare`: without the unit (the column or the row's name states it)."""
     if value is None:
         return ""
     if unit == "procent":
@@ -89,6 +97,6 @@ def fmt_metric(value, unit: str) -> str:
         decimals = next(d for d in (0, 1, 2) if d == 2 or abs(value * 10 ** d - round(value * 10 ** d)) < 1e-9)
         return fmt_number(value, decimals)
     decimals = 0 if abs(value - round(value)) < 1e-9 else 1
-    if unit in BARE_UNITS:
+    if bare or unit in BARE_UNITS:
         return fmt_number(value, decimals)
     return fmt_number(value, decimals) + NBSP + unit

@@ -14,7 +14,7 @@ from ..compute import derived as D
 from ..compute import goals as G
 from ..constants import MONTHS
 from ..model.organisation import section_views
-from ..numbers import DASH, fmt_amount, fmt_metric, fmt_number, fmt_percent
+from ..numbers import DASH, fmt_amount, fmt_metric, fmt_number, fmt_percent, unit_in_name
 from ..headers import fill_header, header_values
 from .chartdata import chart_views
 from ..compute.texts import TextHelpers
@@ -46,25 +46,25 @@ def swedish_date(d: dt.date) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
-def fmt_target(target, unit: str) -> str:
+def fmt_target(target, unit: str, bare: bool = False) -> str:
     if target is None:
         return ""
     if isinstance(target, (int, float)):
-        return fmt_metric(target, unit)
+        return fmt_metric(target, unit, bare)
     # "högst 60 dagar" is one figure to the reader: never broken after "högst" (no-break space)
     if hasattr(target, "minst"):
-        return "minst\u00a0" + fmt_metric(target.minst, unit)
+        return "minst\u00a0" + fmt_metric(target.minst, unit, bare)
     if hasattr(target, "hogst"):
-        return "högst\u00a0" + fmt_metric(target.hogst, unit)
+        return "högst\u00a0" + fmt_metric(target.hogst, unit, bare)
     if hasattr(target, "intervall"):
-        return f"{fmt_metric(target.intervall[0], unit)}–{fmt_metric(target.intervall[1], unit)}"
+        return f"{fmt_metric(target.intervall[0], unit, bare)}–{fmt_metric(target.intervall[1], unit, bare)}"
     return {"trend": "trend i önskad riktning", "budget": "inte överstiga budget"}[target.typ]
 
 
-def fmt_target_dir(target, unit: str, higher: bool) -> str:
+def fmt_target_dir(target, unit: str, higher: bool, bare: bool = False) -> str:
     if getattr(target, "typ", None) == "trend":
         return "Ökande trend" if higher else "Minskande trend"
-    return fmt_target(target, unit)
+    return fmt_target(target, unit, bare)
 
 
 class Context:
@@ -290,15 +290,17 @@ class Context:
                 sw = getattr(status_words, res.status.value)
                 tr = res.trend.value if res.trend else None
                 share = res.judgement.share
+                # a name that states its unit, "Genomsnittlig likviditet (mnkr)", has bare cells
+                bare = unit_in_name(res.name, unit)
                 view = {
                     "id": res.id, "mal_id": gid, "omrade": g.omrade, "namn": res.name, "kategori": res.category,
                     "enhet": unit, "riktning": mt.riktning,
-                    "utfall": fmt_metric(res.outcome, unit),
-                    "historik": {y: fmt_metric(v, unit) for y, v in res.history.items()},
+                    "utfall": fmt_metric(res.outcome, unit, bare),
+                    "historik": {y: fmt_metric(v, unit, bare) for y, v in res.history.items()},
                     "historik_ar": history_years,
-                    "mal": fmt_target_dir(mt.mal, unit, higher),
-                    "malvarden": {y: fmt_target_dir(t, unit, higher) for y, t in mt.malvarden.items()},
-                    "bokslut": {y: fmt_metric(v, unit) for y, v in mt.bokslut.items()},
+                    "mal": fmt_target_dir(mt.mal, unit, higher, bare),
+                    "malvarden": {y: fmt_target_dir(t, unit, higher, bare) for y, t in mt.malvarden.items()},
+                    "bokslut": {y: fmt_metric(v, unit, bare) for y, v in mt.bokslut.items()},
                     "status": res.status.value, "status_text": sw.text, "status_symbol": sw.symbol,
                     "status_farg": sw.farg,
                     "andel": fmt_percent(100 * share, 0) if share is not None else "",
