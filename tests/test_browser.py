@@ -120,9 +120,19 @@ def test_preview_reloads_after_an_edit_and_shows_errors(page, preview, project_c
     src = f.read_text(encoding="utf-8")
     old = "Hälso- och sjukvården ligger {{ belopp('hsn', 'avvikelse') }} mnkr före budget"
     assert src.count(old) == 1
-    # a saved edit: the open page changes by itself
+    # a saved edit: the open page changes by itself, in place (no reload: what the page's
+    # window holds survives), and then holds what a fresh load of the new page holds
+    page.evaluate("window.rrSamma = 1; true")
     f.write_text(src.replace(old, old.replace("ligger", "ligger nu")), encoding="utf-8")
     page.wait_for("document.body.innerText.includes('Hälso- och sjukvården ligger nu 36')", 30)
+    assert page.evaluate("window.rrSamma") == 1
+    patched = page.evaluate("document.documentElement.outerHTML")
+    page.goto(preview.url)
+    fresh = page.evaluate("document.documentElement.outerHTML")
+    # the update script removes itself from the document; the blank lines around it aside,
+    # the page updated in place is the page loaded afresh
+    assert "<script" not in patched and "<script" not in fresh
+    assert re.sub(r">\s+<", "><", patched) == re.sub(r">\s+<", "><", fresh)
     # an error: the page shows it, located and escaped, instead of the last report
     bad = src.replace("    utfall: 1", "    utfal: 1", 1)
     assert bad != src

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,14 +113,70 @@ def _excerpt(text: str, line: int) -> str:
     return _line(text, line).strip(" ").replace("\t", "→")[:80]
 
 
+class LoadMemo:
+    """Files parsed before, by their name and the sha256 of their bytes: what a long-running
+    `rapport preview` keeps between rebuilds, so that only the edited file is parsed again.
+
+    Keyed on the bytes, not on a file's mtime: an edit within one tick of the file
+    system's clock is a different key. A file that does not load (a syntax error) is not
+    kept. Bounded: at most `size` files; the oldest used goes first. What is kept is
+    shared between rebuilds and never changed after load_text (nothing downstream writes
+    into a Loaded's data or source map)."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[str, Path, str], Loaded] = OrderedDict()
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple[str, Path, str]) -> Loaded | None:
+        found = self._kept.get(key)
+        if found is not None:
+            self._kept.move_to_end(key)
+            self.hits += 1
+        else:
+            self.misses += 1
+        return found
+
+    def put(self, key: tuple[str, Path, str], loaded: Loaded) -> None:
+        self._kept[key] = loaded
+        self._kept.move_to_end(key)
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+_MEMO: ContextVar[LoadMemo | None] = ContextVar("rr_load_memo", default=None)
+
+
+@contextmanager
+def remembering(memo: LoadMemo):
+    """Within this block (and this thread), load_file keeps and reuses what it parsed in `memo`."""
+    token = _MEMO.set(memo)
+    try:
+        yield memo
+    finally:
+        _MEMO.reset(token)
+
+
 def load_file(path: Path, root: Path | None = None, display: str | None = None) -> Loaded:
     """Load one YAML file. Raises ReportError with located diagnostics on bad input."""
     name = display or relpath(path, root)
     data = read_bytes(path, name, root)
-    loaded = load_text(decode(data, name), name)
     # The digest of exactly these bytes: a cache stamp keyed on it describes what this
     # run parsed, even when the file (or the target of a symlink) changes meanwhile.
-    loaded.digest = hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
+    memo = _MEMO.get()
+    key = (name, Path(path), digest)
+    if memo is not None:
+        found = memo.get(key)
+        if found is not None:
+            return found
+    loaded = load_text(decode(data, name), name)
+    loaded.digest = digest
+    if memo is not None:
+        memo.put(key, loaded)
     return loaded
 
 

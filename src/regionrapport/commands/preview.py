@@ -1,10 +1,19 @@
 """`rapport preview REPORT`: the HTML page on localhost, rebuilt and reloaded on every save.
 
-    browser  --GET /-------------------->  the last page (or the errors), with a reload script
-             --GET /version?efter=N----->  waits until the page is newer than N (long poll)
-    watcher  polls the mtimes of organisation.yaml, data/ and templates/ every POLL s;
-             on a change it builds the HTML (commands/build.build, --format html) into a
-             private folder, swaps the page in and wakes the waiting browsers.
+    browser  --GET /-------------------->  the last page (or the errors), with an update script
+             --GET /sida?efter=N-------->  waits until the page is newer than N (long poll),
+                                           then answers with that page (X-Rapport-Version: its number)
+             --GET /version?efter=N----->  the same wait, answering with the number only
+    watcher  looks at organisation.yaml, data/ and templates/ every POLL s (a stat of each
+             file; the bytes too of a file changed in the last RACY_S s, so that a second
+             save within one tick of the file system's clock is seen); on a change it builds
+             the HTML (commands/build.build, --format html) into a private folder, swaps the
+             page in and wakes the waiting browsers.
+
+The open page does not reload itself: the script receives the new page in its long
+poll and puts into the open document only the parts that differ (the changed section,
+say), so the browser lays out that part, not the whole 0.4 MB page, and the reader's
+scroll position stays where it was. If that fails for any reason, it reloads the page.
 
 The server is the standard library's (http.server, one thread per request) and listens
 on 127.0.0.1 only; a request whose Host header names anything but this address (a web
@@ -15,7 +24,12 @@ with every check and every protection of docs/security.md; it writes into a temp
 folder, never into the project's out/ (whose outputs stay those of the last
 `rapport build`). The process stays warm: Python's imports, matplotlib (when a
 chart changes) and the chart cache are paid once, so a rebuild costs the check,
-the Markdown and one pandoc call (docs/performance.md).
+the Markdown and one pandoc call (docs/performance.md). It also keeps, bounded, what
+does not change between two saves: the parsed YAML of each file by the hash of its
+bytes (load.LoadMemo), the data texts compiled by their source (compute/texts.py) and
+the HTML of each piece of the Markdown (render/html.py); the page is still built from
+the files as they are, through every check, and equals what `rapport build --format
+html` writes for them (tests/test_preview.py).
 
 When the data has an error the page shows the errors (file:line, code, message,
 hint; HTML-escaped) instead of the last good report, and reloads itself into the
@@ -23,6 +37,7 @@ report once they are fixed.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import secrets
@@ -36,20 +51,56 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..constants import ORG_FILE
 from ..diagnostics import Diagnostic, ReportError
+from ..load import MAX_BYTES, LoadMemo, remembering
 
-POLL = 0.1  # seconds between two looks at the files' mtimes
-LONG_POLL = 25.0  # a /version request waits at most this long for a newer page
+POLL = 0.02  # seconds between two looks at the watched files (a stat of each: about 0.2 ms for the example)
+RACY_S = 2.0  # a file changed this recently is also compared by its bytes, not by its stat alone
+LONG_POLL = 25.0  # a /version or /sida request waits at most this long for a newer page
 HOST = "127.0.0.1"
 WATCHED = ("data", "templates")  # folders under the project root, with organisation.yaml
 
-RELOAD_SCRIPT = """<script nonce="{nonce}">
+# Swaps the new page into the open one: the nodes that differ between the two (after a
+# common beginning and end) are replaced, going down into an element while it is the
+# only one that differs on both sides, so an edit of one comment replaces one paragraph.
+UPDATE_SCRIPT = """<script nonce="{nonce}">
 (function () {{
   var version = {version};
+  var me = document.currentScript;
+  if (me) {{ me.remove(); }}
+  function same(a, b) {{ return a.cloneNode(false).isEqualNode(b.cloneNode(false)); }}
+  function patch(a, b) {{
+    var x = Array.prototype.slice.call(a.childNodes), y = Array.prototype.slice.call(b.childNodes);
+    var i = 0, j = 0;
+    while (i < x.length && i < y.length && x[i].isEqualNode(y[i])) {{ i++; }}
+    while (j < x.length - i && j < y.length - i && x[x.length - 1 - j].isEqualNode(y[y.length - 1 - j])) {{ j++; }}
+    var old = x.slice(i, x.length - j), neu = y.slice(i, y.length - j);
+    if (old.length === 1 && neu.length === 1 && old[0].nodeType === 1 && same(old[0], neu[0])) {{
+      patch(old[0], neu[0]);
+      return;
+    }}
+    var after = x[x.length - j] || null;
+    old.forEach(function (n) {{ a.removeChild(n); }});
+    neu.forEach(function (n) {{ a.insertBefore(document.importNode(n, true), after); }});
+  }}
+  function show(text) {{
+    var doc = new DOMParser().parseFromString(text, "text/html");
+    Array.prototype.forEach.call(doc.querySelectorAll("script"), function (s) {{ s.remove(); }});
+    if (!same(document.documentElement, doc.documentElement) || !same(document.body, doc.body)) {{
+      throw new Error("other page");
+    }}
+    patch(document.head, doc.head);
+    patch(document.body, doc.body);
+  }}
   function next() {{
-    fetch("/version?efter=" + version, {{cache: "no-store"}})
-      .then(function (r) {{ return r.text(); }})
-      .then(function (v) {{ if (+v !== version) {{ location.reload(); }} else {{ next(); }} }})
-      .catch(function () {{ setTimeout(next, 1000); }});
+    fetch("/sida?efter=" + version, {{cache: "no-store"}})
+      .then(function (r) {{
+        var v = +r.headers.get("X-Rapport-Version");
+        return r.text().then(function (t) {{
+          if (v === version) {{ return; }}
+          try {{ show(t); version = v; }} catch (e) {{ location.reload(); throw e; }}
+        }});
+      }})
+      .then(next, function () {{ setTimeout(next, 1000); }});
   }}
   next();
 }})();
@@ -57,26 +108,52 @@ RELOAD_SCRIPT = """<script nonce="{nonce}">
 """
 
 
-def snapshot(root: Path) -> tuple:
-    """What the watcher compares: every watched file's path, mtime and size."""
-    seen = []
-    org = root / ORG_FILE
+def _stat(path: str, now: int) -> tuple | None:
+    """(inode, mtime, ctime, size, digest) of one file; the digest (sha256 of its bytes)
+    only while it changed within RACY_S: a second save within one tick of the file
+    system's clock keeps the mtime (and perhaps the size), never the bytes."""
     try:
-        st = org.stat()
-        seen.append((ORG_FILE, st.st_mtime_ns, st.st_size))
+        st = os.stat(path)
     except OSError:
-        seen.append((ORG_FILE, 0, -1))
+        return None
+    key = (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
+    if now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_S * 1e9:
+        return (*key, None)
+    try:
+        with open(path, "rb") as f:
+            digest = hashlib.sha256(f.read(MAX_BYTES + 1)).hexdigest()
+    except OSError:
+        digest = None
+    return (*key, digest)
+
+
+def snapshot(root: Path) -> dict:
+    """What the watcher compares: every watched file's path -> _stat (None: unreadable)."""
+    now = time.time_ns()
+    seen: dict = {ORG_FILE: _stat(str(root / ORG_FILE), now)}
     for folder in WATCHED:
         for dirpath, dirnames, filenames in os.walk(root / folder):
             dirnames.sort()
             for name in sorted(filenames):
                 p = os.path.join(dirpath, name)
-                try:
-                    st = os.stat(p)
-                except OSError:
-                    continue
-                seen.append((p, st.st_mtime_ns, st.st_size))
-    return tuple(seen)
+                seen[p] = _stat(p, now)
+    return seen
+
+
+def changed(before: dict, now: dict) -> bool:
+    """Whether a watched file was added, removed or written between two snapshots. A file's
+    digest leaving the racy window (None now, known before) is no change by itself."""
+    if before.keys() != now.keys():
+        return True
+    for path, a in now.items():
+        b = before[path]
+        if a is None or b is None:
+            if a is not b:
+                return True
+            continue
+        if a[:4] != b[:4] or (a[4] is not None and b[4] is not None and a[4] != b[4]):
+            return True
+    return False
 
 
 def error_page(report_id: str, diagnostics: list[Diagnostic], title: str = "Fel i underlaget") -> str:
@@ -114,9 +191,10 @@ class Preview:
         self.last_seconds = 0.0
         self._changed = threading.Condition()
         self._stop = threading.Event()
-        self._seen: tuple = ()
+        self._seen: dict = {}
         self._serving = False
         self.html_cache: dict = {}  # pieces of the page pandoc converted before (render/html.py)
+        self.load_memo = LoadMemo()  # the YAML files parsed before, by their bytes (load.py)
         self.server = _server(self, port)
         self.port = self.server.server_address[1]
         self.url = f"http://{HOST}:{self.port}/"
@@ -129,8 +207,9 @@ class Preview:
 
         t0 = time.perf_counter()
         try:
-            project = load_project(self.root)
-            res = build(project, self.report_id, ("html",), self.work, html_cache=self.html_cache)
+            with remembering(self.load_memo):
+                project = load_project(self.root)
+                res = build(project, self.report_id, ("html",), self.work, html_cache=self.html_cache)
             page = Path(res.outputs[0]).read_text(encoding="utf-8")
             ok = True
         except ReportError as e:
@@ -151,9 +230,11 @@ class Preview:
         """Rebuild whenever a watched file changes; until stop()."""
         while not self._stop.wait(self.poll):
             now = snapshot(self.root)
-            if now != self._seen:
+            if changed(self._seen, now):
                 self._seen = now
                 self.rebuild()
+            else:
+                self._seen = now  # the digests of files past the racy window are dropped
 
     def wait_newer(self, version: int, timeout: float = LONG_POLL) -> int:
         with self._changed:
@@ -213,19 +294,25 @@ def _server(preview: Preview, port: int) -> ThreadingHTTPServer:
                 with preview._changed:
                     page, version = preview.page, preview.version
                 nonce = secrets.token_urlsafe(16)
-                script = RELOAD_SCRIPT.format(nonce=nonce, version=version)
+                script = UPDATE_SCRIPT.format(nonce=nonce, version=version)
                 at = page.rfind("</body>")
                 body = (page[:at] + script + page[at:]) if at >= 0 else page + script
                 csp = (f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'nonce-{nonce}'; "
                        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
                 self._send(200, body.encode("utf-8"), "text/html; charset=utf-8", {"Content-Security-Policy": csp})
-            elif url.path == "/version":
+            elif url.path in ("/version", "/sida"):
                 try:
                     since = int(parse_qs(url.query).get("efter", ["-1"])[0])
                 except ValueError:
                     since = -1
-                version = preview.wait_newer(since)  # at once when the page is already newer
-                self._send(200, str(version).encode(), "text/plain; charset=utf-8")
+                preview.wait_newer(since)  # at once when the page is already newer
+                with preview._changed:
+                    page, version = preview.page, preview.version
+                if url.path == "/version":
+                    self._send(200, str(version).encode(), "text/plain; charset=utf-8")
+                else:  # the page itself, without a script: the open page's script puts it in place
+                    self._send(200, page.encode("utf-8"), "text/html; charset=utf-8",
+                               {"X-Rapport-Version": str(version), "Content-Security-Policy": "sandbox; default-src 'none'"})
             else:
                 self._send(404, b"Finns inte.\n", "text/plain; charset=utf-8")
 
@@ -234,5 +321,12 @@ def _server(preview: Preview, port: int) -> ThreadingHTTPServer:
     class Server(ThreadingHTTPServer):
         daemon_threads = True
         allow_reuse_address = True
+
+        def handle_error(self, request, client_address) -> None:
+            import sys
+
+            if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+                super().handle_error(request, client_address)
+            # else: a page that went away (reloaded, closed) while its long poll was answered
 
     return Server((HOST, port), Handler)
