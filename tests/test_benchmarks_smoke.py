@@ -106,5 +106,7 @@ def test_preview_benchmark_runs(tmp_path):
     assert proc.returncode == 0, proc.stderr + proc.stdout
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["browser"] is False
-    for name in ("preview (cached pieces)", "whole page through pandoc"):
+    for name in ("preview (its caches)", "without caches"):
         assert data[name]["edits"] == 1 and data[name]["median_s"] >= data[name]["rebuild_median_s"] > 0
+        assert data[name]["p90_s"] >= data[name]["median_s"]
+    assert len(data["load_before"]) == len(data["load_after"]) == 3
