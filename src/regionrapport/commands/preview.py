@@ -55,6 +55,7 @@ from ..diagnostics import Diagnostic, ReportError
 from ..load import MAX_BYTES, LoadMemo, remembering
 
 POLL = 0.02  # seconds between two looks at the watched files (a stat of each: about 0.2 ms for the example)
+COLLECT_AFTER = 0.3  # seconds after a rebuild when its put-off collection of cycles runs (watch())
 RACY_S = 2.0  # a file changed this recently is also compared by its bytes, not by its stat alone
 LONG_POLL = 25.0  # a /version or /sida request waits at most this long for a newer page
 HOST = "127.0.0.1"
@@ -232,28 +233,28 @@ class Preview:
 
         Python's collector of reference cycles does not run during a rebuild (it found
         nothing there to free: what a rebuild makes lives until it ends, yet its passes
-        cost about a tenth of the rebuild); it runs at the next look at the files, once
-        the new page is out and the browser is busy with it, or before the next rebuild
-        when that comes first. The objects that live as long as the process (imports,
+        cost about a tenth of the rebuild); it runs COLLECT_AFTER later, once the new
+        page is out and the browser has it, or before the next rebuild when that comes
+        first. The objects that live as long as the process (imports,
         caches, the first build) were set aside from it once, in start()."""
-        due = False
+        due: float | None = None  # when the collection put off during the last rebuild is to run
         try:
             while not self._stop.wait(self.poll):
                 now = snapshot(self.root)
                 if changed(self._seen, now):
                     self._seen = now
-                    if due:
+                    if due is not None:
                         gc.enable()
                         gc.collect()
                     gc.disable()
-                    due = True
                     self.rebuild()
+                    due = time.monotonic() + COLLECT_AFTER
                 else:
                     self._seen = now  # the digests of files past the racy window are dropped
-                    if due:
+                    if due is not None and time.monotonic() >= due:
                         gc.enable()
                         gc.collect()
-                        due = False
+                        due = None
         finally:
             gc.enable()
 
