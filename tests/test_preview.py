@@ -246,3 +246,32 @@ def test_the_caches_are_bounded(project_copy):
     for _ in range(2):  # a refused text is refused every time, not remembered
         with pytest.raises(texts.TextError):
             texts.compile_text("{{ okand() }}", helpers)
+
+
+def test_a_file_written_during_the_build_is_built_again(project_copy, monkeypatch):
+    """An editor that truncates the file and then writes it, caught in between: the page
+    of the half-written file is not shown, the file as it ends up is."""
+    from regionrapport.commands import build as build_module
+
+    f = project_copy / OUTCOMES
+    src = f.read_text(encoding="utf-8")
+    whole = src.replace(COMMENT, COMMENT.replace("ligger", "ligger hel"))
+    f.write_text(src[:len(src) // 3], encoding="utf-8")  # what the first read finds
+    real, calls = build_module.build, []
+
+    def build_while_the_editor_writes(*args, **kwargs):
+        calls.append(1)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            if len(calls) == 1:
+                f.write_text(whole, encoding="utf-8")  # the save completes meanwhile
+
+    monkeypatch.setattr(build_module, "build", build_while_the_editor_writes)
+    pv = Preview(project_copy, REPORT, port=0)
+    try:
+        pv.rebuild()
+        assert len(calls) == 2 and pv.version == 1
+        assert pv.ok and "ligger hel 36" in pv.page
+    finally:
+        pv.stop()

@@ -1,4 +1,4 @@
-"""`rapport preview REPORT`: the HTML page on localhost, rebuilt and reloaded on every save.
+"""`rapport preview REPORT`: the HTML page on localhost, rebuilt and updated on every save.
 
     browser  --GET /-------------------->  the last page (or the errors), with an update script
              --GET /sida?efter=N-------->  waits until the page is newer than N (long poll),
@@ -32,8 +32,8 @@ the files as they are, through every check, and equals what `rapport build --for
 html` writes for them (tests/test_preview.py).
 
 When the data has an error the page shows the errors (file:line, code, message,
-hint; HTML-escaped) instead of the last good report, and reloads itself into the
-report once they are fixed.
+hint; HTML-escaped) instead of the last good report, and turns back into the report
+once they are fixed.
 """
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from stat import S_ISREG
 from urllib.parse import parse_qs, urlsplit
 
 from ..constants import ORG_FILE
@@ -56,6 +57,7 @@ from ..load import MAX_BYTES, LoadMemo, remembering
 
 POLL = 0.02  # seconds between two looks at the watched files (a stat of each: about 0.2 ms for the example)
 COLLECT_AFTER = 0.3  # seconds after a rebuild when its put-off collection of cycles runs (watch())
+REREAD = 3  # builds at most per rebuild while the files change under it (then the watcher's turn)
 RACY_S = 2.0  # a file changed this recently is also compared by its bytes, not by its stat alone
 LONG_POLL = 25.0  # a /version or /sida request waits at most this long for a newer page
 HOST = "127.0.0.1"
@@ -119,8 +121,8 @@ def _stat(path: str, now: int) -> tuple | None:
     except OSError:
         return None
     key = (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
-    if now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_S * 1e9:
-        return (*key, None)
+    if now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_S * 1e9 or not S_ISREG(st.st_mode):
+        return (*key, None)  # (a pipe or a device is never read: it could block the watcher)
     try:
         with open(path, "rb") as f:
             digest = hashlib.sha256(f.read(MAX_BYTES + 1)).hexdigest()
@@ -176,7 +178,7 @@ def error_page(report_id: str, diagnostics: list[Diagnostic], title: str = "Fel 
             "h1 { color: #a4161a; } li { margin: 0 0 1rem; } code { font-size: 1rem; } .tips { margin: 0.2rem 0 0 1rem; }\n"
             "</style>\n</head>\n<body>\n<main>\n"
             f"<h1>{e(title)}</h1>\n<p>Rapporten <code>{e(report_id)}</code> byggs inte: "
-            f"{count} problem. Sidan laddas om när filen sparas igen.</p>\n"
+            f"{count} problem. Sidan uppdateras när filen sparas igen.</p>\n"
             f'<ul class="fel">\n{"".join(items)}\n</ul>\n</main>\n</body>\n</html>\n')
 
 
@@ -208,19 +210,27 @@ class Preview:
         from .build import build
 
         t0 = time.perf_counter()
-        try:
-            with remembering(self.load_memo):
-                project = load_project(self.root)
-                res = build(project, self.report_id, ("html",), self.work, html_cache=self.html_cache)
-            page = Path(res.outputs[0]).read_text(encoding="utf-8")
-            ok = True
-        except ReportError as e:
-            page, ok = error_page(self.report_id, e.diagnostics), False
-        except OSError as e:
-            page, ok = error_page(self.report_id, [Diagnostic(str(e.filename or self.root), 1, 1, "RR641",
-                                                              f"Förhandsgranskningen kunde inte skriva: {e.strerror}.",
-                                                              "Kontrollera den tillfälliga mappen och spara igen.")],
-                                  "Kan inte bygga"), False
+        for _ in range(REREAD):
+            # A file that changes while it is read (an editor that truncates and then
+            # writes, caught in between) gives a page of what no save held: when the
+            # files differ after the build from what they were before it, build again.
+            before = snapshot(self.root)
+            try:
+                with remembering(self.load_memo):
+                    project = load_project(self.root)
+                    res = build(project, self.report_id, ("html",), self.work, html_cache=self.html_cache)
+                page = Path(res.outputs[0]).read_text(encoding="utf-8")
+                ok = True
+            except ReportError as e:
+                page, ok = error_page(self.report_id, e.diagnostics), False
+            except OSError as e:
+                page, ok = error_page(self.report_id, [Diagnostic(str(e.filename or self.root), 1, 1, "RR641",
+                                                                  f"Förhandsgranskningen kunde inte skriva: {e.strerror}.",
+                                                                  "Kontrollera den tillfälliga mappen och spara igen.")],
+                                      "Kan inte bygga"), False
+            if not changed(before, snapshot(self.root)):
+                break
+        self._seen = before  # what this page was built from: a later change is the watcher's
         with self._changed:
             self.page, self.ok = page, ok
             self.version += 1
@@ -235,14 +245,13 @@ class Preview:
         nothing there to free: what a rebuild makes lives until it ends, yet its passes
         cost about a tenth of the rebuild); it runs COLLECT_AFTER later, once the new
         page is out and the browser has it, or before the next rebuild when that comes
-        first. The objects that live as long as the process (imports,
-        caches, the first build) were set aside from it once, in start()."""
+        first. The objects that live as long as the process (imports, caches, the first
+        build) were set aside from it once, in start()."""
         due: float | None = None  # when the collection put off during the last rebuild is to run
         try:
             while not self._stop.wait(self.poll):
                 now = snapshot(self.root)
                 if changed(self._seen, now):
-                    self._seen = now
                     if due is not None:
                         gc.enable()
                         gc.collect()
@@ -266,7 +275,6 @@ class Preview:
     # -- running ---------------------------------------------------------------------
     def start(self) -> Preview:
         """Build once, then serve and watch in background threads (for tests and the CLI)."""
-        self._seen = snapshot(self.root)
         self.rebuild()
         gc.collect()
         gc.freeze()  # left out of every later collection (watch()); stop() puts them back
