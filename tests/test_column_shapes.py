@@ -73,14 +73,21 @@ def test_any_metric_unit_is_printed_as_written():
     assert fmt_metric(87.6, "procent") == "87,6\u00a0%" and fmt_metric(0.35, "kvot") == "0,35"
 
 
-def test_a_relation_across_columns_that_is_a_ratio(project_copy):
-    """Investments so far as a share of the annual budget: 63 / 696 = 9,05 % → 9,1 % (Summa investeringar)."""
+def _with_share_column(project_copy, column: str, rubrik: str, whole: str) -> tuple:
+    """The example's outcomes file with a percentage column `column` = utfall / `whole`
+    declared and related (not yet shown by any table): (the file, its new text)."""
     f = project_copy / "data" / "outcomes" / "delar-mars-2025.yaml"
     text = f.read_text(encoding="utf-8")
     text = text.replace('  hyr_summa_fg: {rubrik: "Summa {fg_ar}"}\n',
                         '  hyr_summa_fg: {rubrik: "Summa {fg_ar}"}\n'
-                        '  andel_av_arsbudget: {rubrik: "Andel av årsbudget", format: procent}\n', 1)
-    text = text.replace("relationer:\n", "relationer:\n  - andel_av_arsbudget = utfall / arsbudget\n", 1)
+                        f'  {column}: {{rubrik: "{rubrik}", format: procent}}\n', 1)
+    text = text.replace("relationer:\n", f"relationer:\n  - {column} = utfall / {whole}\n", 1)
+    return f, text
+
+
+def test_a_relation_across_columns_that_is_a_ratio(project_copy):
+    """Investments so far as a share of the annual budget: 63 / 696 = 9,05 % → 9,1 % (Summa investeringar)."""
+    f, text = _with_share_column(project_copy, "andel_av_arsbudget", "Andel av årsbudget", "arsbudget")
     text = text.replace('      - {kolumn: utfall, rubrik: "Årets utfall"}\n',
                         '      - {kolumn: utfall, rubrik: "Årets utfall"}\n      - andel_av_arsbudget\n', 1)
     f.write_text(text, encoding="utf-8")
@@ -99,12 +106,7 @@ def test_a_cost_as_a_share_of_its_budget_is_positive(project_copy):
     2 398 / 2 526 = 94,93 %. Skatteintäkter 1 547 of 1 558 = 99,29 %. A cost's share
     was printed −92,3 % when the share divided by |budget|.
     """
-    f = project_copy / "data" / "outcomes" / "delar-mars-2025.yaml"
-    text = f.read_text(encoding="utf-8")
-    text = text.replace('  hyr_summa_fg: {rubrik: "Summa {fg_ar}"}\n',
-                        '  hyr_summa_fg: {rubrik: "Summa {fg_ar}"}\n'
-                        '  andel_av_budget: {rubrik: "Andel av budget", format: procent}\n', 1)
-    text = text.replace("relationer:\n", "relationer:\n  - andel_av_budget = utfall / budget\n", 1)
+    f, text = _with_share_column(project_copy, "andel_av_budget", "Andel av budget", "budget")
     old = "    kolumner:\n      - utfall\n      - budget\n      - avvikelse\n      - utfall_fg_ar\n"
     assert text.count(old) == 1
     text = text.replace(old, "    kolumner:\n      - utfall\n      - budget\n      - andel_av_budget\n"
