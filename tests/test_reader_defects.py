@@ -94,6 +94,17 @@ def test_a_negative_bar_is_drawn_and_labelled_in_swedish(monkeypatch):
     assert low <= -2.8 and high >= 4.3
 
 
+def test_a_figure_below_one_unit_keeps_its_decimals_on_the_bar(repo_root, monkeypatch):
+    """Patientnämnden's net cost jan–mar 2025 is 0,01 mnkr against a budget of 0,2 (source 000,
+    Driftredovisning: −0,01 and −0,2); the committee chart printed "0" for the first."""
+    from regionrapport.render.chartdata import chart_views
+
+    view = chart_views(_context(repo_root, "delar-mars-2025"))["namnder"]
+    labels, _limits = _drawn_labels(view, monkeypatch)
+    assert "0,01" in labels and "0,2" in labels and "0" not in labels
+    assert "1\u00a0353" in labels  # Hälso- och sjukvårdsnämnd, whole as before
+
+
 # -- a target in a narrow column -----------------------------------------------------------
 def test_a_target_is_never_broken_after_hogst(repo_root):
     """Sjövalla's Väntetid till särskilt boende has `mal: {hogst: 60}` in dagar

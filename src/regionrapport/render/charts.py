@@ -141,10 +141,17 @@ def _palette(org) -> list[str]:
 
 def bar_label(v: float | None, unit: str) -> str:
     """A bar's figure as the tables print it: whole units ("−1 956"), one decimal where the
-    value has one ("7,5"), a percentage with its sign ("4,3 %")."""
+    value has one ("7,5"), up to two below one unit ("0,01"), a percentage with its sign ("4,3 %")."""
     if v is None:
         return "saknas"
-    decimals = 0 if abs(v - round(v)) < 0.05 else 1
+    if abs(v - round(v)) < 1e-9:
+        decimals = 0
+    elif abs(v) < 1:
+        # a figure below one unit keeps what it has, up to two decimals (Patientnämnden's
+        # 0,01 mnkr, not "0"), as the tables print it with `decimaler`
+        decimals = 1 if abs(v * 10 - round(v * 10)) < 1e-9 else 2
+    else:
+        decimals = 1
     if unit.strip().lower() in ("%", "procent"):
         return fmt_percent(v, decimals)
     return fmt_number(v, decimals)
