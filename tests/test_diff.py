@@ -244,3 +244,16 @@ def test_judged_status_and_its_reason(repo):
     assert s["after_text"].endswith("(bedömd; beräknad Delvis tillfredsställande)")
     (t,) = r.texts
     assert "skäl för bedömd status" in t["where"] and ("+", "Svarstiderna ökade under mars.") in t["words"]
+
+
+def test_every_character_a_terminal_message_escapes_is_dropped_from_the_comment():
+    """The comment drops what diagnostics.visible shows escaped in a terminal: a unit
+    separator (U+001F), the Arabic letter mark and right-to-left mark (U+061C, U+200F)
+    reorder or hide text as the overrides do. A line break inside a name is a space."""
+    from regionrapport.commands.diff import DiffResult, ReportDiff, Side
+
+    r = ReportDiff("r", "Titel", "changed")
+    r.metrics.append({"metric": "m", "name": "Vård\x1fkö\u200f\u061c\r\ntid", "field": "utfall", "before": "1", "after": "2"})
+    md = render_markdown(DiffResult(Side("main", "a" * 40, "aaaaaaa"), Side("arbetskopian", None), [r]))
+    assert "- Vårdkö tid, utfall: 1 → 2" in md
+    assert not re.search("[\x1f\u061c\u200f\r]", md)

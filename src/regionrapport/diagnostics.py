@@ -101,7 +101,10 @@ def relpath(path: str | Path, root: Path | None = None) -> str:
 # hyperlink; CR overwrites the line), DEL and the C1 controls (U+009B is a one-character
 # ESC [), and the bidirectional formatting characters and line separators that reorder
 # or hide what follows (CVE-2021-42574, "Trojan Source").
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+# One definition, also used where the data's text goes into a pull-request comment
+# (commands/diff/output.py), as a regex character class.
+UNSAFE_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[{UNSAFE_CHARS}]")
 
 
 def visible(text: str) -> str:

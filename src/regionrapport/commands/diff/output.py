@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 
+from ...diagnostics import UNSAFE_CHARS
 from ...numbers import DASH
 from .compare import STATUS_COLOUR, DiffResult, ReportDiff, Side
 
@@ -88,8 +89,10 @@ MD_MARKER = "<!-- rapport-diff -->"
 MD_MAX_CHARS = 60_000  # GitHub refuses a comment of more than 65 536 characters
 ZWSP = "&#8203;"  # a zero-width space, as an entity: it renders as nothing and survives copying the source
 _LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
-# control characters and the bidirectional overrides that make a text display as another
-_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+# control characters and the bidirectional marks and overrides that make a text display as
+# another: what a terminal message shows escaped (diagnostics.UNSAFE_CHARS), here dropped
+# once the line breaks among them have become spaces (_one_line)
+_INVISIBLE = re.compile(f"[{UNSAFE_CHARS}]")
 # what GitHub turns into a mention, a reference or a link; the space goes right after the match
 _AUTOLINKED = re.compile(r"@(?=[A-Za-z0-9])|#(?=\d)|\b(?:https?|ftp)(?=:)|\bw(?=ww\.)", re.I)
 MD_FOLD = 10  # longer lists are folded into <details>
@@ -114,7 +117,7 @@ def _md(s) -> str:
 
 
 def _one_line(s) -> str:
-    return _LINE_BREAKS.sub(" ", _INVISIBLE.sub("", str(s)))
+    return _INVISIBLE.sub("", _LINE_BREAKS.sub(" ", str(s)))
 
 
 def _block_safe(line: str) -> str:
