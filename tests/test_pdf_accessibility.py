@@ -389,3 +389,21 @@ def test_every_header_a_cell_names_is_a_header_cell_of_its_table(built_report, n
                 for name in _table_attrs(cell).get("/Headers", []):
                     assert ids.get(str(name)) in ths, f"{name} names no header cell of its table"
     assert row_headers >= (300 if which == "main" else 40)
+
+
+def test_tables_are_found_below_a_structure_tree_deeper_than_python_recurses():
+    """The structure tree is as deep as the data's nesting (quotes in lists in quotes ...),
+    which a pull request chooses: 5 000 levels of Div above a Table, and a second Table
+    after them, are found in document order without a RecursionError."""
+    import pikepdf
+
+    from regionrapport.render import pdftags
+
+    pdf = pikepdf.new()
+    first = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.Table))
+    node = first
+    for _ in range(5000):
+        node = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.Div, K=pikepdf.Array([node])))
+    second = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.Table))
+    root = pikepdf.Dictionary(K=pikepdf.Array([node, second]))
+    assert [t.objgen for t in pdftags._tables(root)] == [first.objgen, second.objgen]

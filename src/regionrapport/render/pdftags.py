@@ -84,13 +84,18 @@ def _kids(elem) -> list[tuple[Any, str]]:
     return out
 
 
-def _tables(node, found: list) -> list:
-    """The Table elements below a node, in document order (not those inside a table)."""
-    for kid, s in _kids(node):
+def _tables(node) -> list:
+    """The Table elements below a node, in document order (not those inside a table).
+    A stack, not recursion: the tree is as deep as the data's nesting (lists in quotes in
+    lists...), which a pull request chooses."""
+    found: list = []
+    stack = list(reversed(_kids(node)))
+    while stack:
+        elem, s = stack.pop()
         if s == "/Table":
-            found.append(kid)
+            found.append(elem)
         else:
-            _tables(kid, found)
+            stack.extend(reversed(_kids(elem)))
     return found
 
 
@@ -144,7 +149,7 @@ def add_row_headers(pdf_bytes: bytes, typ: str) -> bytes:
         st = pdf.Root.get("/StructTreeRoot")
         if st is None:
             return pdf_bytes
-        tables = _tables(st, [])
+        tables = _tables(st)
         if len(tables) != len(wanted):
             return pdf_bytes
         plans = [_plan(t, n, rows) for t, (n, rows) in zip(tables, wanted, strict=True)]
